@@ -1,0 +1,62 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+# Both create .venv, install the pinned dependencies and bring up PostgreSQL:
+# the server in DATABASE_URL when it is set, otherwise a project-local one
+# whose data lives under .data/ (see applyingml/devdb.py).
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help run test check lint format db setup editor stop-db clean
+
+help:
+	@echo "make run     set everything up and serve the site with demo content on http://$(HOST):$(PORT)"
+	@echo "make test    set everything up and run the whole test suite"
+	@echo "make check   lint, format check, Django system checks, no missing migrations"
+	@echo "make editor  create an editor login (EMAIL=you@example.com)"
+	@echo "make stop-db stop the project-local PostgreSQL"
+
+$(INSTALLED): requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; $(PYTHON) is " + sys.version.split()[0])'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+db: $(INSTALLED)
+	@$(PY) -m applyingml.devdb ensure > /dev/null
+
+setup: db
+	@$(PY) manage.py migrate --noinput
+
+run: setup
+	$(PY) manage.py seed_demo --first-run
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: db
+	$(PY) -m pytest
+
+check: $(INSTALLED)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py check --fail-level WARNING
+	$(PY) manage.py makemigrations --check --dry-run
+
+lint: check
+
+format: $(INSTALLED)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+editor: setup
+	$(PY) manage.py create_editor $(if $(EMAIL),--email $(EMAIL),)
+
+stop-db: $(INSTALLED)
+	$(PY) -m applyingml.devdb stop
+
+clean: stop-db
+	rm -rf $(VENV) .data staticfiles

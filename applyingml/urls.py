@@ -1,0 +1,16 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Applying ML editors"
+admin.site.site_title = "Applying ML editors"
+admin.site.index_title = "Curate interviews"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("interviews.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

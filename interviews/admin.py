@@ -1,0 +1,175 @@
+"""The editors' admin: every model, with lists that load in a fixed number of queries."""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.postgres.forms import SimpleArrayField
+from django.db.models import Count
+from django.utils.html import format_html
+
+from .models import Answer, Interview, Lesson, Mentor, Question, TaggedAnswer
+
+
+class InterviewInline(admin.TabularInline):
+    model = Interview
+    fields = ["status", "published_at", "source", "updated_at"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+    can_delete = False
+
+
+@admin.register(Mentor)
+class MentorAdmin(admin.ModelAdmin):
+    list_display = ["name", "role", "company", "email", "updated_at"]
+    search_fields = ["name", "role", "company", "email", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [InterviewInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "role", "company", "bio"]}),
+        ("Links", {"fields": ["website", "linkedin", "github", "x"]}),
+        ("Photo", {"fields": ["photo", "photo_credit"]}),
+        ("Private", {"fields": ["email"]}),
+    ]
+
+
+class QuestionForm(forms.ModelForm):
+    # One wording per line: wordings contain commas, the default delimiter.
+    alternative_texts = SimpleArrayField(
+        forms.CharField(),
+        delimiter="\n",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Older or other phrasings, one per line; used to match imported text.",
+    )
+
+    class Meta:
+        model = Question
+        fields = [
+            "text",
+            "title",
+            "slug",
+            "position",
+            "help_text",
+            "is_standard",
+            "is_active",
+            "alternative_texts",
+        ]
+
+    def clean_alternative_texts(self):
+        return [text.strip() for text in self.cleaned_data["alternative_texts"] if text.strip()]
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    form = QuestionForm
+    list_display = ["position", "title", "is_standard", "is_active", "published_answers"]
+    list_display_links = ["title"]
+    list_editable = ["position"]
+    list_filter = ["is_standard", "is_active"]
+    search_fields = ["title", "text", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    ordering = ["-is_standard", "position", "pk"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_answer_counts()
+
+    @admin.display(description="published answers", ordering="answer_count")
+    def published_answers(self, obj):
+        return obj.answer_count
+
+
+class AnswerInline(admin.StackedInline):
+    model = Answer
+    fields = ["question", "body", "tags"]
+    extra = 0
+    autocomplete_fields = ["question"]
+    ordering = ["question__position", "question__pk"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("question").prefetch_related("tags")
+
+
+@admin.register(Interview)
+class InterviewAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "mentor",
+        "status",
+        "source",
+        "published_at",
+        "answers",
+        "updated_at",
+    ]
+    list_filter = ["status", "source"]
+    list_select_related = ["mentor"]
+    search_fields = ["mentor__name", "mentor__company", "intro"]
+    date_hierarchy = "published_at"
+    autocomplete_fields = ["mentor"]
+    fields = ["mentor", "status", "published_at", "source", "intro", "view_on_site_link"]
+    readonly_fields = ["view_on_site_link"]
+    inlines = [AnswerInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(answer_count=Count("answers"))
+
+    @admin.display(ordering="answer_count")
+    def answers(self, obj):
+        return obj.answer_count
+
+    @admin.display(description="On the site")
+    def view_on_site_link(self, obj):
+        if obj.pk and obj.is_public:
+            return format_html(
+                '<a href="{}">{}</a>', obj.get_absolute_url(), "View the public page"
+            )
+        return "Not public until published."
+
+    def view_on_site(self, obj):
+        return obj.get_absolute_url() if obj.is_public else None
+
+
+@admin.register(Answer)
+class AnswerAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "mentor_name", "question", "interview_status", "lesson_list"]
+    list_filter = ["question", "interview__status", "tags"]
+    list_select_related = ["interview__mentor", "question"]
+    search_fields = ["body", "interview__mentor__name", "question__title"]
+    autocomplete_fields = ["interview", "question"]
+    fields = ["interview", "question", "body", "tags"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("tags")
+
+    @admin.display(description="mentor", ordering="interview__mentor__name")
+    def mentor_name(self, obj):
+        return obj.interview.mentor.name
+
+    @admin.display(description="status", ordering="interview__status")
+    def interview_status(self, obj):
+        return obj.interview.get_status_display()
+
+    @admin.display(description="lessons")
+    def lesson_list(self, obj):
+        return ", ".join(tag.name for tag in obj.tags.all())
+
+
+class TaggedAnswerInline(admin.TabularInline):
+    model = TaggedAnswer
+    fields = ["content_object"]
+    raw_id_fields = ["content_object"]
+    extra = 0
+
+
+@admin.register(Lesson)
+class LessonAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "answers"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [TaggedAnswerInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(answer_count=Count("tagged_answers"))
+
+    @admin.display(ordering="answer_count")
+    def answers(self, obj):
+        return obj.answer_count

@@ -1,0 +1,6 @@
+from django.conf import settings
+
+
+def site(request):
+    """The site's name and tagline, for the base layout."""
+    return {"site_name": settings.SITE_NAME, "site_tagline": settings.SITE_TAGLINE}

@@ -1,0 +1,93 @@
+"""Load the demo mentors and interviews written for this project.
+
+The content lives in `interviews/demo/*.toml`, one fictional mentor a file.
+Running the command again updates what changed and duplicates nothing.
+"""
+
+import tomllib
+from datetime import timedelta
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from interviews.models import Answer, Interview, Lesson, Mentor, Question
+
+DEMO_DIR = Path(__file__).resolve().parent.parent.parent / "demo"
+MENTOR_FIELDS = ["name", "role", "company", "bio", "website", "linkedin", "github", "x"]
+
+
+class Command(BaseCommand):
+    help = "Load the demo mentors and interviews (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--first-run",
+            action="store_true",
+            help="Do nothing when the database already has mentors (used by `make run`).",
+        )
+        parser.add_argument("--dir", type=Path, default=DEMO_DIR, help="Where the .toml files are.")
+
+    def handle(self, *args, first_run=False, dir=DEMO_DIR, **options):
+        if first_run and Mentor.objects.exists():
+            self.stdout.write("Demo content: the database already has mentors; nothing to do.")
+            return
+        files = sorted(dir.glob("*.toml"))
+        if not files:
+            raise CommandError(f"No demo files (*.toml) in {dir}.")
+        questions = {q.position: q for q in Question.objects.standard()}
+        created = updated = answers = 0
+        with transaction.atomic():
+            for path in files:
+                data = read_toml(path)
+                was_created, n_answers = load_mentor(path, data, questions)
+                created += was_created
+                updated += not was_created
+                answers += n_answers
+        lessons = Lesson.objects.in_use().count()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo content: {created} mentors created, {updated} updated, "
+                f"{answers} answers, {lessons} lessons in use."
+            )
+        )
+
+
+def read_toml(path):
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        # The message carries the line and column.
+        raise CommandError(f"{path}: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise CommandError(f"{path}: not UTF-8 text ({exc.reason})") from exc
+
+
+def load_mentor(path, data, questions):
+    """Create or update one mentor, their published interview and its answers."""
+    try:
+        slug = data["slug"]
+        defaults = {field: data.get(field, "") for field in MENTOR_FIELDS}
+        defaults["email"] = f"{slug}@example.com"
+        mentor, created = Mentor.objects.update_or_create(slug=slug, defaults=defaults)
+        interview = mentor.interviews.order_by("pk").first() or Interview(mentor=mentor)
+        interview.intro = data.get("intro", "").strip()
+        interview.source = Interview.Source.ADMIN
+        interview.status = Interview.Status.PUBLISHED
+        if interview.published_at is None:
+            interview.published_at = timezone.now() - timedelta(days=data["published_days_ago"])
+        interview.save()
+        kept = []
+        for item in data["answers"]:
+            question = questions[item["question"]]
+            answer, _ = Answer.objects.update_or_create(
+                interview=interview, question=question, defaults={"body": item["body"].strip()}
+            )
+            answer.tags.set(item.get("lessons", []))
+            kept.append(answer.pk)
+        interview.answers.exclude(pk__in=kept).delete()
+    except KeyError as exc:
+        raise CommandError(f"{path}: missing key or unknown question {exc}") from exc
+    return created, len(kept)

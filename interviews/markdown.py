@@ -1,0 +1,42 @@
+"""Markdown to safe HTML, used once on save for every stored HTML field.
+
+Mentors and imports supply Markdown that may contain raw HTML. It is rendered
+with Python-Markdown, then cleaned by nh3 against an allowlist: no scripts,
+no event handlers or style attributes, and links only to http, https and
+mailto. Templates print the stored result and never render Markdown
+themselves.
+"""
+
+import markdown as markdown_lib
+import nh3
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em",
+    "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "s",
+    "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "ol": {"start"},
+    "td": {"align"},
+    "th": {"align"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+EXTENSIONS = ["extra", "sane_lists", "smarty"]
+
+
+def render_markdown(text):
+    """Return sanitized HTML for Markdown `text` ("" for empty input)."""
+    if not text or not text.strip():
+        return ""
+    html = markdown_lib.markdown(text, extensions=EXTENSIONS, output_format="html")
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="nofollow noopener",
+        strip_comments=True,
+    )

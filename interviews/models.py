@@ -1,0 +1,313 @@
+"""The interview domain: mentors, the question set, interviews, answers, lessons.
+
+What readers may see is decided once, in `Interview.public_filter()`; every
+public QuerySet method (`Interview.objects.published()`,
+`Answer.objects.published()`, `Mentor.objects.published()`,
+`Lesson.objects.in_use()`) goes through it.
+"""
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.text import slugify
+from taggit.managers import TaggableManager
+from taggit.models import TagBase, TaggedItemBase
+
+from .markdown import render_markdown
+
+
+def unique_slug(model, text, max_length=120):
+    """A slug for `text` that no row of `model` uses yet (adds -2, -3, ...)."""
+    base = slugify(text)[:max_length].strip("-") or "item"
+    candidate, n = base, 1
+    while model._default_manager.filter(slug=candidate).exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+# --- QuerySets: the domain words views, admin and commands use ------------------
+
+
+class MentorQuerySet(models.QuerySet):
+    def published(self):
+        """Mentors with a published interview."""
+        return self.filter(Exists(Interview.objects.published().filter(mentor=OuterRef("pk"))))
+
+
+class QuestionQuerySet(models.QuerySet):
+    def standard(self):
+        """The set every mentor is asked, retired ones included, in order."""
+        return self.filter(is_standard=True).order_by("position", "pk")
+
+    def asked(self):
+        """The questions a mentor is asked today."""
+        return self.standard().filter(is_active=True)
+
+    def with_answer_counts(self):
+        """Annotate `answer_count`: the number of published answers."""
+        return self.annotate(
+            answer_count=Count("answers", filter=Interview.public_filter("answers__interview__"))
+        )
+
+
+class InterviewQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(Interview.public_filter())
+
+    def newest_first(self):
+        return self.order_by(models.F("published_at").desc(nulls_last=True), "-pk")
+
+
+class AnswerQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(Interview.public_filter("interview__"))
+
+    def with_lessons(self, slugs):
+        """Answers carrying every lesson in `slugs` (an AND filter)."""
+        qs = self
+        for slug in slugs:
+            qs = qs.filter(
+                Exists(TaggedAnswer.objects.filter(content_object=OuterRef("pk"), tag__slug=slug))
+            )
+        return qs
+
+    def for_display(self):
+        """Load what an answer card shows, in a fixed number of queries."""
+        return self.select_related("question", "interview__mentor").prefetch_related("tags")
+
+
+class LessonQuerySet(models.QuerySet):
+    def in_use(self):
+        """Lessons on at least one published answer, with `answer_count`."""
+        return (
+            self.annotate(
+                answer_count=Count(
+                    "tagged_answers",
+                    filter=Interview.public_filter("tagged_answers__content_object__interview__"),
+                )
+            )
+            .filter(answer_count__gt=0)
+            .order_by("-answer_count", "name")
+        )
+
+
+# --- Models ------------------------------------------------------------------------
+
+
+class Mentor(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True)
+    role = models.CharField("job title", max_length=160, blank=True)
+    company = models.CharField(max_length=160, blank=True)
+    bio = models.TextField(max_length=1000, blank=True, help_text="A few plain-text sentences.")
+    website = models.URLField(blank=True)
+    linkedin = models.URLField("LinkedIn", blank=True)
+    github = models.URLField("GitHub", blank=True)
+    x = models.URLField("X (Twitter)", blank=True)
+    photo = models.ImageField(upload_to="mentors/", blank=True)
+    photo_credit = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(
+        blank=True, help_text="Private: for editors to reach the mentor, never shown on the site."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MentorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Mentor, self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("interviews:mentor-detail", args=[self.slug])
+
+    @property
+    def headline(self):
+        """'Role, Company' with whichever parts are known."""
+        return ", ".join(part for part in (self.role, self.company) if part)
+
+    def links(self):
+        """(label, url) pairs for the links the mentor gave, in a fixed order."""
+        pairs = [
+            ("Website", self.website),
+            ("LinkedIn", self.linkedin),
+            ("GitHub", self.github),
+            ("X", self.x),
+        ]
+        return [(label, url) for label, url in pairs if url]
+
+
+class Question(models.Model):
+    text = models.TextField(help_text="The canonical wording, as mentors see it.")
+    title = models.CharField(max_length=80, help_text="A short title for navigation.")
+    slug = models.SlugField(max_length=100, unique=True)
+    position = models.PositiveIntegerField(default=0, help_text="Order in which it is asked.")
+    help_text = models.TextField(blank=True, help_text="Shown to mentors under the question.")
+    is_standard = models.BooleanField(
+        default=True,
+        help_text="In the set every mentor is asked. Off for a follow-up asked of one mentor.",
+    )
+    is_active = models.BooleanField(
+        default=True, help_text="Asked of new mentors. Retired questions stay on old interviews."
+    )
+    alternative_texts = ArrayField(
+        models.TextField(),
+        default=list,
+        blank=True,
+        help_text="Older or other phrasings, one per line; used to match imported text.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        indexes = [
+            models.Index(fields=["is_standard", "position"], name="question_standard_pos_idx")
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Question, self.title or self.text[:60])
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("interviews:question-detail", args=[self.slug])
+
+
+class Interview(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted for review"
+        PUBLISHED = "published", "Published"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Source(models.TextChoices):
+        FORM = "form", "Mentor's form"
+        IMPORT = "import", "Imported"
+        ADMIN = "admin", "Entered by an editor"
+
+    mentor = models.ForeignKey(Mentor, on_delete=models.CASCADE, related_name="interviews")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+    intro = models.TextField(blank=True, help_text="Markdown, shown above the answers.")
+    intro_html = models.TextField(blank=True, editable=False)
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.ADMIN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = InterviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="interview_published_has_date",
+            ),
+            models.UniqueConstraint(
+                fields=["mentor"],
+                condition=Q(status="published"),
+                name="interview_one_published_per_mentor",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="interview_status_pub_idx")
+        ]
+
+    def __str__(self):
+        return f"Interview #{self.pk} ({self.get_status_display()})"
+
+    def save(self, *args, **kwargs):
+        self.intro_html = render_markdown(self.intro)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("interviews:mentor-detail", args=[self.mentor.slug])
+
+    @staticmethod
+    def public_filter(prefix=""):
+        """The one rule for what readers see: published interviews only.
+
+        `prefix` applies it across a relation, e.g. "interview__" from Answer.
+        """
+        return Q(**{f"{prefix}status": Interview.Status.PUBLISHED})
+
+    @property
+    def is_public(self):
+        return self.status == self.Status.PUBLISHED
+
+
+class Answer(models.Model):
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    body = models.TextField(help_text="Markdown.")
+    body_html = models.TextField(blank=True, editable=False)
+    tags = TaggableManager(
+        "lessons", through="TaggedAnswer", blank=True, help_text="Lessons, separated by commas."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AnswerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["question__position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["interview", "question"], name="answer_one_per_interview_question"
+            ),
+        ]
+        indexes = [models.Index(fields=["question", "interview"], name="answer_question_idx")]
+
+    def __str__(self):
+        return f"Answer #{self.pk}"
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        # The stable anchor on the mentor's page.
+        return f"{self.interview.get_absolute_url()}#{self.question.slug}"
+
+
+class Lesson(TagBase):
+    """A lesson tag on answers ("start simple", "MLOps").
+
+    Names are unique regardless of case, in the database as well as through
+    TAGGIT_CASE_INSENSITIVE, so "MLOps" and "mlops" are always one lesson.
+    """
+
+    objects = LessonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="lesson_name_ci_unique")]
+
+    def get_absolute_url(self):
+        return reverse("interviews:lesson-detail", args=[self.slug])
+
+
+class TaggedAnswer(TaggedItemBase):
+    content_object = models.ForeignKey(Answer, on_delete=models.CASCADE)
+    tag = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="tagged_answers")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_answer_unique")
+        ]

@@ -1,0 +1,37 @@
+"""Links that add or remove one lesson from the lessons a page is filtered by.
+
+Views put `active_lessons` (Lesson rows) and `filter_path` (where filtered
+links point: the question page, or `/lessons/`) in the context.
+"""
+
+from urllib.parse import urlencode
+
+from django import template
+
+register = template.Library()
+
+
+def _filter_url(context, slugs):
+    # The page number is dropped: a different filter starts on page one.
+    query = urlencode([("tag", slug) for slug in slugs])
+    path = context["filter_path"]
+    return f"{path}?{query}" if query else path
+
+
+def _active_slugs(context):
+    return [lesson.slug for lesson in context.get("active_lessons", [])]
+
+
+@register.simple_tag(takes_context=True)
+def with_lesson(context, slug):
+    """This page narrowed by one more lesson."""
+    slugs = _active_slugs(context)
+    return _filter_url(context, slugs if slug in slugs else [*slugs, slug])
+
+
+@register.simple_tag(takes_context=True)
+def without_lesson(context, slug=None):
+    """This page without one lesson, or without any when no slug is given."""
+    if slug is None:
+        return _filter_url(context, [])
+    return _filter_url(context, [s for s in _active_slugs(context) if s != slug])

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "interviews"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("mentors/", views.MentorListView.as_view(), name="mentor-list"),
+    path("mentors/<slug:slug>/", views.MentorDetailView.as_view(), name="mentor-detail"),
+    path("questions/", views.QuestionListView.as_view(), name="question-list"),
+    path("questions/<slug:slug>/", views.QuestionDetailView.as_view(), name="question-detail"),
+    path("lessons/", views.LessonListView.as_view(), name="lesson-list"),
+    path("lessons/<slug:slug>/", views.LessonDetailView.as_view(), name="lesson-detail"),
+]

@@ -1,0 +1,219 @@
+"""Public pages. Each view states the queries it makes; tests pin the counts.
+
+Everything readers see comes through the `published()` QuerySet methods.
+"""
+
+import re
+
+from django.conf import settings
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.views.generic import DetailView, ListView, TemplateView
+
+from .models import Answer, Interview, Lesson, Question
+
+SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
+MAX_LESSON_FILTERS = 8
+
+
+class LessonFilterMixin:
+    """Narrow answers to those carrying every lesson in `?tag=a&tag=b`.
+
+    Unknown or malformed lessons answer 404 rather than an empty page, so a
+    mistyped link is noticed; duplicates are ignored.
+    """
+
+    def requested_lesson_slugs(self):
+        slugs = list(dict.fromkeys(self.request.GET.getlist("tag")))
+        if len(slugs) > MAX_LESSON_FILTERS or not all(SLUG_RE.match(s) for s in slugs):
+            raise Http404("No such lessons.")
+        return slugs
+
+    @cached_property
+    def active_lessons(self):
+        """The Lesson rows being filtered on, in the order they were asked for."""
+        slugs = self.requested_lesson_slugs()
+        if not slugs:
+            return []
+        found = {lesson.slug: lesson for lesson in Lesson.objects.filter(slug__in=slugs)}
+        missing = [slug for slug in slugs if slug not in found]
+        if missing:
+            raise Http404(f"No lesson called {missing[0]!r}.")
+        return [found[slug] for slug in slugs]
+
+    def filter_by_lessons(self, answers):
+        return answers.with_lessons([lesson.slug for lesson in self.active_lessons])
+
+    def narrowing_lessons(self, answers, limit=24):
+        """Lessons found among `answers`, most frequent first, to narrow further."""
+        active = [lesson.pk for lesson in self.active_lessons]
+        return (
+            Lesson.objects.filter(tagged_answers__content_object__in=answers.values("pk"))
+            .exclude(pk__in=active)
+            .annotate(answer_count=Count("tagged_answers"))
+            .order_by("-answer_count", "name")[:limit]
+        )
+
+
+class HomeView(TemplateView):
+    """Latest interviews, the questions and the most-used lessons: 3 queries."""
+
+    template_name = "interviews/home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            latest_interviews=Interview.objects.published()
+            .select_related("mentor")
+            .newest_first()[:6],
+            questions=Question.objects.asked().with_answer_counts(),
+            lessons=Lesson.objects.in_use()[:20],
+            **kwargs,
+        )
+
+
+class MentorListView(ListView):
+    """Mentors with a published interview, newest first: 2 queries (count, page)."""
+
+    template_name = "interviews/mentor_list.html"
+    context_object_name = "interviews"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return Interview.objects.published().select_related("mentor").newest_first()
+
+
+class MentorDetailView(DetailView):
+    """One interview: 3 queries (interview and mentor, answers, their lessons)."""
+
+    template_name = "interviews/mentor_detail.html"
+    context_object_name = "interview"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            Interview.objects.published().select_related("mentor"),
+            mentor__slug=self.kwargs["slug"],
+        )
+
+    def get_context_data(self, **kwargs):
+        answers = (
+            self.object.answers.select_related("question")
+            .prefetch_related("tags")
+            .order_by("question__position", "question__pk")
+        )
+        return super().get_context_data(mentor=self.object.mentor, answers=answers, **kwargs)
+
+
+class QuestionListView(ListView):
+    """The questions in order with their published answer counts: 1 query."""
+
+    template_name = "interviews/question_list.html"
+    context_object_name = "questions"
+
+    def get_queryset(self):
+        # Retired standard questions stay listed while published answers use them.
+        return [
+            question
+            for question in Question.objects.standard().with_answer_counts()
+            if question.is_active or question.answer_count
+        ]
+
+
+class QuestionDetailView(LessonFilterMixin, ListView):
+    """Every published answer to one question, paginated, optionally by lesson.
+
+    Queries: question, the question list for previous/next, active lessons
+    (only when filtering), count, page, the page's lessons, narrowing lessons.
+    """
+
+    template_name = "interviews/question_detail.html"
+    context_object_name = "answers"
+
+    def get_paginate_by(self, queryset):
+        return settings.ANSWERS_PER_PAGE
+
+    @cached_property
+    def question(self):
+        return get_object_or_404(Question, slug=self.kwargs["slug"])
+
+    def base_answers(self):
+        return Answer.objects.published().filter(question=self.question)
+
+    def get_queryset(self):
+        return (
+            self.filter_by_lessons(self.base_answers())
+            .for_display()
+            .order_by("-interview__published_at", "pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        sequence = list(Question.objects.asked().only("pk", "slug", "title", "position"))
+        previous_question = next_question = None
+        if self.question in sequence:
+            index = sequence.index(self.question)
+            previous_question = sequence[index - 1] if index > 0 else None
+            next_question = sequence[index + 1] if index + 1 < len(sequence) else None
+        context.update(
+            question=self.question,
+            number=sequence.index(self.question) + 1 if self.question in sequence else None,
+            previous_question=previous_question,
+            next_question=next_question,
+            active_lessons=self.active_lessons,
+            filter_path=self.request.path,
+            narrowing_lessons=self.narrowing_lessons(self.filter_by_lessons(self.base_answers())),
+        )
+        if not self.question.is_standard and not context["paginator"].count:
+            # A follow-up asked of one mentor has no page until it is published.
+            raise Http404("No such question.")
+        return context
+
+
+class LessonListView(LessonFilterMixin, ListView):
+    """`/lessons/`: every lesson in use with counts; with `?tag=`, the answers."""
+
+    context_object_name = "answers"
+
+    def get_paginate_by(self, queryset):
+        return settings.ANSWERS_PER_PAGE if self.active_lessons else None
+
+    def get_template_names(self):
+        if self.active_lessons:
+            return ["interviews/lesson_detail.html"]
+        return ["interviews/lesson_list.html"]
+
+    def base_answers(self):
+        return self.filter_by_lessons(Answer.objects.published())
+
+    def get_queryset(self):
+        if not self.active_lessons:
+            return Answer.objects.none()
+        return (
+            self.base_answers()
+            .for_display()
+            .order_by("question__position", "-interview__published_at", "pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["active_lessons"] = self.active_lessons
+        context["filter_path"] = reverse("interviews:lesson-list")
+        if self.active_lessons:
+            context["narrowing_lessons"] = self.narrowing_lessons(self.base_answers())
+        else:
+            context["lessons"] = Lesson.objects.in_use()
+        return context
+
+
+class LessonDetailView(LessonListView):
+    """`/lessons/<slug>/`: the same as `/lessons/?tag=<slug>`, narrowable further."""
+
+    def requested_lesson_slugs(self):
+        slugs = super().requested_lesson_slugs()
+        return [self.kwargs["slug"], *(s for s in slugs if s != self.kwargs["slug"])]
+
+    @cached_property
+    def primary_lesson(self):
+        return self.active_lessons[0]

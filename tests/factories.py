@@ -1,0 +1,70 @@
+"""Factories named for the states tests need (PublishedInterviewFactory, ...)."""
+
+import factory
+from django.utils import timezone
+
+from interviews.models import Answer, Interview, Mentor, Question
+
+
+class MentorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Mentor
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Mentor Number{n}")
+    slug = factory.Sequence(lambda n: f"mentor-{n}")
+    role = "Staff ML Engineer"
+    company = factory.Sequence(lambda n: f"Company {n}")
+    bio = "Builds forecasting systems."
+    email = factory.LazyAttribute(lambda o: f"{o.slug}@example.com")
+
+
+class FollowUpQuestionFactory(factory.django.DjangoModelFactory):
+    """A question asked of one mentor only; the standard set comes from a migration."""
+
+    class Meta:
+        model = Question
+
+    text = factory.Sequence(lambda n: f"What about follow-up number {n}?")
+    title = factory.Sequence(lambda n: f"Follow-up {n}")
+    slug = factory.Sequence(lambda n: f"follow-up-{n}")
+    position = 100
+    is_standard = False
+
+
+class DraftInterviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Interview
+
+    mentor = factory.SubFactory(MentorFactory)
+    status = Interview.Status.DRAFT
+    intro = "An *introduction*."
+
+
+class SubmittedInterviewFactory(DraftInterviewFactory):
+    status = Interview.Status.SUBMITTED
+
+
+class PublishedInterviewFactory(DraftInterviewFactory):
+    status = Interview.Status.PUBLISHED
+    published_at = factory.Sequence(lambda n: timezone.now() - timezone.timedelta(days=n))
+
+
+class WithdrawnInterviewFactory(DraftInterviewFactory):
+    status = Interview.Status.WITHDRAWN
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Answer
+        skip_postgeneration_save = True
+
+    interview = factory.SubFactory(PublishedInterviewFactory)
+    question = factory.LazyFunction(lambda: Question.objects.standard().first())
+    body = factory.Sequence(lambda n: f"Answer number {n}: start with a **baseline**.")
+
+    @factory.post_generation
+    def lessons(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tags.set(extracted)

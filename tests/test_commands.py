@@ -1,0 +1,79 @@
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from interviews.models import Answer, Interview, Lesson, Mentor
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.django_db
+def test_seed_demo_loads_enough_varied_content_idempotently():
+    call_command("seed_demo", stdout=io.StringIO())
+    counts = (Mentor.objects.count(), Answer.objects.count(), Lesson.objects.count())
+    bodies = dict(Answer.objects.values_list("pk", "body_html"))
+
+    call_command("seed_demo", stdout=io.StringIO())
+
+    assert (Mentor.objects.count(), Answer.objects.count(), Lesson.objects.count()) == counts
+    assert dict(Answer.objects.values_list("pk", "body_html")) == bodies
+    assert Mentor.objects.published().count() >= 8
+    assert Lesson.objects.in_use().count() >= 15
+    for interview in Interview.objects.published():
+        assert interview.answers.count() >= 11  # "most" of the 16 questions
+    lengths = sorted(len(body) for body in Answer.objects.values_list("body", flat=True))
+    assert lengths[0] < 300 and lengths[-1] > 1500  # realistic, varied lengths
+
+
+@pytest.mark.django_db
+def test_seed_demo_first_run_does_nothing_when_mentors_exist():
+    Mentor.objects.create(name="Already Here")
+    out = io.StringIO()
+    call_command("seed_demo", "--first-run", stdout=out)
+    assert Mentor.objects.count() == 1
+    assert "nothing to do" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_seed_demo_names_the_broken_file_and_line(tmp_path):
+    (tmp_path / "broken.toml").write_text('name = "Unclosed\nslug = "x"\n')
+    with pytest.raises(CommandError, match=r"broken\.toml: .*line 1"):
+        call_command("seed_demo", "--dir", str(tmp_path), stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_create_editor_gives_a_working_staff_login():
+    out = io.StringIO()
+    call_command(
+        "create_editor", "--email", "ed@example.com", "--password", "pw-123-long", stdout=out
+    )
+    user = authenticate(username="ed@example.com", password="pw-123-long")
+    assert user is not None and user.is_staff and not user.is_superuser
+    assert user.has_perm("interviews.change_interview")
+    assert user.has_perm("interviews.change_lesson")
+    assert "/admin/" in out.getvalue()
+
+
+def test_unreachable_database_url_gives_one_clear_line():
+    env = {**os.environ, "DATABASE_URL": "postgresql://nobody:secret@127.0.0.1:9/nowhere"}
+    result = subprocess.run(
+        [sys.executable, "-m", "applyingml.devdb", "ensure"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Cannot reach the database at postgresql://127.0.0.1:9/nowhere")
+    assert "secret" not in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,42 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from interviews.models import Question
+
+pytestmark = pytest.mark.django_db
+
+# The wording mentors are asked, exactly, in order.
+STANDARD_WORDING = [
+    "Please share a bit about yourself: your current role, where you work, and what you do?",
+    "What was your path towards working with machine learning? What factors helped along the way?",
+    "How do you spend your time day-to-day?",
+    "How do you work with business to identify and define problems suited for machine learning? How do you align ML projects with business objectives?",
+    "Machine learning systems can be several steps removed from users, relative to product and UI. How do you maintain empathy with your end-users?",
+    "Imagine you're given a new, unfamiliar problem to solve with machine learning. How would you approach it?",
+    "Designing, building, and operating ML systems is a big effort. Who do you collaborate with? How do you scale yourself?",
+    "There are many ways to structure DS/ML teams—what have you seen work, or not work?",
+    "How does your organization or team enable rapid iteration on machine learning experiments and systems?",
+    "What processes, tools, or artifacts have you found helpful in the machine learning lifecycle? What would you introduce if you joined a new team?",
+    "How do you quantify the impact of your work? What was the greatest impact you made?",
+    "After shipping your ML project, how do you monitor performance in production? Did you have to update pipelines or retrain models—how manual or automatic was this?",
+    "What's a problem you encountered where machine learning seemed like the right solution, but turned out to be wrong? What was the eventual solution?",
+    "Think of people who are able to apply ML effectively–what skills or traits do you think contributed to that?",
+    "Do you have any lessons or advice about applying ML that's especially helpful? Anything that you didn't learn at school or via a book (i.e., only at work)?",
+    "How do you learn continuously? What are some resources or role models that you've learned from?",
+]
+
+
+def test_standard_questions_are_seeded_in_order_with_exact_wording():
+    questions = list(Question.objects.standard())
+    assert [q.text for q in questions] == STANDARD_WORDING
+    assert [q.position for q in questions] == list(range(1, 17))
+    assert all(q.is_active and q.title and q.slug for q in questions)
+    assert list(Question.objects.asked()) == questions
+
+
+def test_no_pending_migrations():
+    out = io.StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()

@@ -1,0 +1,99 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import (
+    AnswerFactory,
+    DraftInterviewFactory,
+    FollowUpQuestionFactory,
+    MentorFactory,
+    PublishedInterviewFactory,
+    SubmittedInterviewFactory,
+    WithdrawnInterviewFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def published_with_answers(questions, count, **mentor_fields):
+    interview = PublishedInterviewFactory(mentor=MentorFactory(**mentor_fields))
+    follow_ups = [FollowUpQuestionFactory() for _ in range(max(0, count - len(questions)))]
+    for question in (questions + follow_ups)[:count]:
+        AnswerFactory(interview=interview, question=question, lessons=["start simple", "MLOps"])
+    return interview
+
+
+def test_mentor_list_shows_published_mentors_newest_first(client, questions):
+    now = timezone.now()
+    PublishedInterviewFactory(
+        mentor=MentorFactory(name="Older Mentor"), published_at=now - timedelta(days=9)
+    )
+    PublishedInterviewFactory(
+        mentor=MentorFactory(name="Newer Mentor"), published_at=now - timedelta(days=1)
+    )
+    DraftInterviewFactory(mentor=MentorFactory(name="Draft Mentor"))
+
+    response = client.get(reverse("interviews:mentor-list"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.index("Newer Mentor") < html.index("Older Mentor")
+    assert "Draft Mentor" not in html
+    assert "Staff ML Engineer" in html
+
+
+def test_mentor_page_shows_the_interview(client, questions):
+    interview = published_with_answers(
+        questions, 3, name="Grace Example", website="https://example.com/grace"
+    )
+
+    response = client.get(interview.mentor.get_absolute_url())
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>Grace Example</h1>" in html
+    assert 'href="https://example.com/grace"' in html
+    assert "<em>introduction</em>" in html  # the intro, rendered
+    for question in questions[:3]:
+        assert f'id="{question.slug}"' in html  # stable anchor
+        assert f'href="#{question.slug}"' in html  # table of contents
+        assert question.text in html
+        assert question.get_absolute_url() in html
+    assert "start simple" in html and "MLOps" in html
+    assert html.index(questions[0].text) < html.index(questions[2].text)
+
+
+def test_mentor_email_is_never_shown(client, questions):
+    interview = published_with_answers(questions, 1, email="private@example.com")
+    assert (
+        "private@example.com"
+        not in client.get(interview.mentor.get_absolute_url()).content.decode()
+    )
+
+
+@pytest.mark.parametrize(
+    "factory", [DraftInterviewFactory, SubmittedInterviewFactory, WithdrawnInterviewFactory]
+)
+def test_unpublished_interviews_are_not_found(client, questions, factory):
+    interview = factory()
+    AnswerFactory(interview=interview, question=questions[0])
+    response = client.get(interview.mentor.get_absolute_url())
+    assert response.status_code == 404
+    assert "We could not find that page" in response.content.decode()
+
+
+def test_unknown_mentor_is_a_friendly_404(client):
+    response = client.get("/mentors/nobody-here/")
+    assert response.status_code == 404
+    assert "Browse mentors" in response.content.decode()
+
+
+@pytest.mark.parametrize("answers", [3, 30])
+def test_mentor_page_query_count_is_constant(client, questions, django_assert_num_queries, answers):
+    interview = published_with_answers(questions, answers)
+    # interview+mentor, answers+questions, their lessons
+    with django_assert_num_queries(3):
+        response = client.get(interview.mentor.get_absolute_url())
+    assert response.content.decode().count('class="answer"') == answers
