@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # WhiteNoise right after SecurityMiddleware, so static files skip the rest.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the body: oversized requests get a friendly 413.
+    "interviews.middleware.RequestTooLargeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -64,6 +66,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "applyingml.urls"
+# A failed CSRF check on the mentor's form hands back what they typed.
+CSRF_FAILURE_VIEW = "interviews.views_submission.csrf_failure"
 WSGI_APPLICATION = "applyingml.wsgi.application"
 
 TEMPLATES = [
@@ -138,6 +142,44 @@ STORAGES = {
 # "MLOps" and "mlops" are one lesson; the Lesson model also enforces this
 # with a case-insensitive unique constraint.
 TAGGIT_CASE_INSENSITIVE = True
+
+# Where absolute links in emails and commands point (no trailing slash).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- Email: the console in development, SMTP from the environment in production.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "Applying ML <editors@applyingml.example>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Editors told about every submitted interview and nomination.
+EDITOR_EMAILS = env_list("EDITOR_EMAILS")
+
+# --- The mentor's answer form and the nomination form.
+MENTOR_MIN_ANSWERS = int(os.environ.get("MENTOR_MIN_ANSWERS", "5"))
+MENTOR_ANSWER_MAX_LENGTH = int(os.environ.get("MENTOR_ANSWER_MAX_LENGTH", "20000"))
+INVITATION_DAYS = 30
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+PHOTO_MAX_SIDE = 800  # pixels; larger photos are scaled down
+# Requests bigger than this are refused with a friendly 413 before being read:
+# a 5 MB photo plus sixteen long answers fits comfortably.
+MAX_REQUEST_BYTES = 8 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+NOMINATION_RATE_LIMIT = int(os.environ.get("NOMINATION_RATE_LIMIT", "5"))  # per address per hour
+NOMINATION_MIN_SECONDS = 3  # faster than this is a bot
+# Proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).
+NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
 
 SITE_NAME = "Applying ML"
 SITE_TAGLINE = (

@@ -6,11 +6,17 @@ public QuerySet method (`Interview.objects.published()`,
 `Lesson.objects.in_use()`) goes through it.
 """
 
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
@@ -26,6 +32,10 @@ def unique_slug(model, text, max_length=120):
         n += 1
         candidate = f"{base}-{n}"
     return candidate
+
+
+class InvalidTransition(Exception):
+    """A workflow step that the interview's current status does not allow."""
 
 
 # --- QuerySets: the domain words views, admin and commands use ------------------
@@ -207,6 +217,10 @@ class Interview(models.Model):
     intro = models.TextField(blank=True, help_text="Markdown, shown above the answers.")
     intro_html = models.TextField(blank=True, editable=False)
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.ADMIN)
+    draft_saved_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the mentor last saved their answers."
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -250,6 +264,28 @@ class Interview(models.Model):
     @property
     def is_public(self):
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_editable_by_mentor(self):
+        """Mentors edit their answers while the interview is a draft."""
+        return self.status == self.Status.DRAFT
+
+    def mark_saved(self):
+        """Stamp a mentor's draft save."""
+        self.draft_saved_at = timezone.now()
+        self.save(update_fields=["draft_saved_at", "updated_at"])
+
+    def submit(self):
+        """The mentor hands the draft to the editors for review."""
+        if self.status != self.Status.DRAFT:
+            raise InvalidTransition(
+                f"Only a draft can be submitted, not a {self.status} interview."
+            )
+        now = timezone.now()
+        self.status = self.Status.SUBMITTED
+        self.submitted_at = now
+        self.draft_saved_at = now
+        self.save(update_fields=["status", "submitted_at", "draft_saved_at", "updated_at"])
 
 
 class Answer(models.Model):
@@ -311,3 +347,178 @@ class TaggedAnswer(TaggedItemBase):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_answer_unique")
         ]
+
+
+# --- Collecting: invitations, nominations ------------------------------------------
+
+
+def hash_token(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvitationQuerySet(models.QuerySet):
+    def outstanding(self):
+        """Not revoked, not expired, and the mentor has not submitted yet."""
+        return self.filter(
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            interview__status=Interview.Status.DRAFT,
+        )
+
+    def get_by_token(self, token):
+        """The invitation for a link's token; DoesNotExist for unknown or mistyped ones."""
+        if not token or len(token) > 100:
+            raise Invitation.DoesNotExist
+        return self.select_related("interview__mentor").get(token_hash=hash_token(token))
+
+
+class Invitation(models.Model):
+    """A mentor's personal link to their interview's answer form.
+
+    Only a SHA-256 hash of the token is stored: the link itself exists in the
+    email and in what `create_for` / `renew` return, so a database leak does
+    not hand out working links.
+    """
+
+    class State(models.TextChoices):
+        ACTIVE = "active", "Active"
+        EXPIRED = "expired", "Expired"
+        REVOKED = "revoked", "Revoked"
+
+    interview = models.OneToOneField(Interview, on_delete=models.CASCADE, related_name="invitation")
+    email = models.EmailField()
+    note = models.TextField(blank=True, help_text="A personal note included in the email.")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    last_opened_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["expires_at"], name="invitation_expires_idx")]
+
+    def __str__(self):
+        return f"Invitation for {self.email}"
+
+    @classmethod
+    def create_for(cls, *, name, email, days=30, note="", created_by=None, mentor=None):
+        """Create the mentor (unless given), a draft interview and its invitation.
+
+        Returns (invitation, token); the token is only ever available here.
+        """
+        with transaction.atomic():
+            if mentor is None:
+                mentor = Mentor.objects.create(name=name, email=email)
+            interview = Interview.objects.create(
+                mentor=mentor, status=Interview.Status.DRAFT, source=Interview.Source.FORM
+            )
+            token = secrets.token_urlsafe(32)  # 256 random bits
+            invitation = cls.objects.create(
+                interview=interview,
+                email=email,
+                note=note,
+                token_hash=hash_token(token),
+                expires_at=timezone.now() + timedelta(days=days),
+                created_by=created_by,
+            )
+        return invitation, token
+
+    @property
+    def state(self):
+        if self.revoked_at:
+            return self.State.REVOKED
+        if self.expires_at <= timezone.now():
+            return self.State.EXPIRED
+        return self.State.ACTIVE
+
+    def renew(self, days=30):
+        """A new link (the old one stops working), valid for `days` more days."""
+        token = secrets.token_urlsafe(32)
+        self.token_hash = hash_token(token)
+        self.expires_at = timezone.now() + timedelta(days=days)
+        self.revoked_at = None
+        self.save(update_fields=["token_hash", "expires_at", "revoked_at"])
+        return token
+
+    def mark_sent(self):
+        self.last_sent_at = timezone.now()
+        self.save(update_fields=["last_sent_at"])
+
+    def revoke(self):
+        if not self.revoked_at:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at"])
+
+
+class Nomination(models.Model):
+    """Someone offering to share their lessons, through the public form."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        INVITED = "invited", "Invited"
+        DECLINED = "declined", "Declined"
+
+    name = models.CharField(max_length=120)
+    email = models.EmailField()
+    role = models.CharField(max_length=160, blank=True)
+    company = models.CharField(max_length=160, blank=True)
+    links = models.TextField(blank=True, help_text="One link per line.")
+    pitch = models.TextField("what they would share", max_length=3000)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
+    invitation = models.OneToOneField(
+        Invitation, null=True, blank=True, on_delete=models.SET_NULL, related_name="nomination"
+    )
+    client_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{self.name} <{self.email}>"
+
+    def invite(self, *, created_by=None, days=30):
+        """Turn the nomination into an invitation; returns (invitation, token)."""
+        if self.status == self.Status.INVITED:
+            raise InvalidTransition(f"{self.name} has already been invited.")
+        invitation, token = Invitation.create_for(
+            name=self.name,
+            email=self.email,
+            days=days,
+            created_by=created_by,
+            note="Thank you for offering to share your lessons.",
+        )
+        mentor = invitation.interview.mentor
+        mentor.role, mentor.company = self.role, self.company
+        mentor.save(update_fields=["role", "company", "updated_at"])
+        self.status = self.Status.INVITED
+        self.invitation = invitation
+        self.save(update_fields=["status", "invitation"])
+        return invitation, token
+
+
+class RateLimitWindow(models.Model):
+    """Hits per key per fixed window, shared by every server process.
+
+    Rows are upserted by `interviews.ratelimit.hit()` in one atomic statement.
+    """
+
+    key = models.CharField(max_length=200)
+    window_start = models.DateTimeField()
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="ratelimit_key_window")
+        ]
+        indexes = [models.Index(fields=["window_start"], name="ratelimit_window_idx")]
+
+    def __str__(self):
+        return f"{self.key} @ {self.window_start:%Y-%m-%d %H:%M}: {self.hits}"

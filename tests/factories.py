@@ -68,3 +68,10 @@ class AnswerFactory(factory.django.DjangoModelFactory):
     def lessons(self, create, extracted, **kwargs):
         if create and extracted:
             self.tags.set(extracted)
+
+
+def invitation_with_token(name="Ada Example", email="ada@example.com", days=30, **kwargs):
+    """An invitation and its token (only available at creation time)."""
+    from interviews.models import Invitation
+
+    return Invitation.create_for(name=name, email=email, days=days, **kwargs)

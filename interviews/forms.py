@@ -1,0 +1,220 @@
+"""Forms visitors post: the mentor's profile and answers, and nominations.
+
+Every public form lists its fields explicitly.
+"""
+
+import time
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.core.validators import URLValidator
+from django.utils.text import slugify
+
+from .models import Mentor, Nomination
+from .photos import process_photo
+
+WEB_URL_MESSAGE = "Enter a web address starting with https:// or http://."
+WEB_URL = URLValidator(schemes=["http", "https"], message=WEB_URL_MESSAGE)
+
+
+class WebURLField(forms.URLField):
+    """A URL that must be http or https (no javascript:, ftp: or data:)."""
+
+    default_validators = [WEB_URL]
+    default_error_messages = {"invalid": WEB_URL_MESSAGE}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("assume_scheme", "https")
+        super().__init__(**kwargs)
+
+
+class ProfileForm(forms.ModelForm):
+    website = WebURLField(required=False)
+    linkedin = WebURLField(label="LinkedIn", required=False)
+    github = WebURLField(label="GitHub", required=False)
+    x = WebURLField(label="X (Twitter)", required=False)
+    photo = forms.FileField(
+        required=False,
+        help_text="Optional. JPEG, PNG or WebP, up to 5 MB; we scale it down and remove its metadata.",
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    remove_photo = forms.BooleanField(required=False, label="Remove my photo")
+
+    class Meta:
+        model = Mentor
+        fields = [
+            "name",
+            "role",
+            "company",
+            "bio",
+            "website",
+            "linkedin",
+            "github",
+            "x",
+            "photo",
+            "photo_credit",
+        ]
+        help_texts = {
+            "bio": "Two or three sentences about you, in plain text.",
+            "photo_credit": "Who took the photo, if they should be credited.",
+        }
+        widgets = {"bio": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_photo(self):
+        upload = self.files.get(self.add_prefix("photo"))
+        if not upload:
+            return self.instance.photo  # unchanged
+        return process_photo(
+            upload, basename=slugify(self.cleaned_data.get("name") or self.instance.name) or "photo"
+        )
+
+    def save(self, commit=True):
+        mentor = super().save(commit=False)
+        if self.cleaned_data.get("remove_photo") and not self.files.get(self.add_prefix("photo")):
+            mentor.photo = ""
+        if commit:
+            mentor.save()
+        return mentor
+
+
+class AnswersForm(forms.Form):
+    """One Markdown textarea per question, all optional: mentors answer a subset."""
+
+    def __init__(self, questions, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        limit = settings.MENTOR_ANSWER_MAX_LENGTH
+        for question in questions:
+            self.fields[self.field_name(question)] = forms.CharField(
+                label=question.text,
+                help_text=question.help_text,
+                required=False,
+                max_length=limit,
+                error_messages={
+                    "max_length": f"This answer is longer than the limit of {limit:,} characters "
+                    f"(it has %(show_value)s). Please shorten it, or split it over two questions."
+                },
+                widget=forms.Textarea(attrs={"rows": 8, "data-answer": question.slug}),
+            )
+            # No maxlength attribute: browsers silently cut pasted text at it.
+            # The server refuses long answers with a message, keeping every word.
+            self.fields[self.field_name(question)].widget.attrs.pop("maxlength", None)
+
+    @staticmethod
+    def field_name(question):
+        return f"answer-{question.slug}"
+
+    def answers(self):
+        """{question: text} for every question, "" when left empty."""
+        return {q: self.cleaned_data.get(self.field_name(q), "").strip() for q in self.questions}
+
+    def answered_count(self):
+        return sum(1 for text in self.answers().values() if text)
+
+    def require_minimum(self, minimum):
+        """The rule for submitting: at least `minimum` answers. Returns False if unmet."""
+        count = self.answered_count()
+        if count >= minimum:
+            return True
+        self.add_error(
+            None,
+            f"To submit, please answer at least {minimum} questions: you have answered {count}. "
+            "Your draft can be saved at any time.",
+        )
+        return False
+
+    def bound_fields(self):
+        """(question, bound field) pairs in question order, for the template."""
+        return [(q, self[self.field_name(q)]) for q in self.questions]
+
+
+class InviteMentorForm(forms.Form):
+    """The admin's "Invite a mentor" form."""
+
+    name = forms.CharField(max_length=120)
+    email = forms.EmailField()
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Optional: a personal note included in the email.",
+    )
+    days = forms.IntegerField(
+        label="Link valid for (days)", min_value=1, max_value=365, initial=settings.INVITATION_DAYS
+    )
+    mentor = forms.ModelChoiceField(
+        Mentor.objects.all(),
+        required=False,
+        help_text="Optional: an existing mentor to invite for a new interview.",
+    )
+
+
+class NominationForm(forms.ModelForm):
+    """The public self-nomination form, with two quiet spam defences.
+
+    `homepage` is a honeypot hidden from people; `started` is a signed
+    timestamp of when the form was shown, so instant submissions are refused.
+    """
+
+    homepage = forms.CharField(required=False, label="Leave this field empty")
+    started = forms.CharField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Nomination
+        fields = ["name", "email", "role", "company", "links", "pitch"]
+        labels = {"pitch": "What would you share?", "links": "Links (optional)"}
+        help_texts = {
+            "pitch": "A few lines on the lessons you have learned applying ML at work.",
+            "links": "Your website, LinkedIn, GitHub or writing: one per line.",
+        }
+        widgets = {
+            "pitch": forms.Textarea(attrs={"rows": 5}),
+            "links": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["started"] = signing.dumps(time.time(), salt="nomination")
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["homepage"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+
+    def clean_links(self):
+        lines = [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
+        for line in lines:
+            try:
+                WEB_URL(line)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    f"“{line[:80]}” is not a web address starting with https:// or http://."
+                ) from None
+        return "\n".join(lines)
+
+    def clean_homepage(self):
+        if self.cleaned_data["homepage"]:
+            raise forms.ValidationError(
+                "Please leave this field empty: it is there to catch robots."
+            )
+        return ""
+
+    def clean_started(self):
+        try:
+            started = signing.loads(self.cleaned_data["started"], salt="nomination", max_age=86400)
+        except signing.BadSignature:
+            raise forms.ValidationError(
+                "This form is too old or was changed. Please check your details and send it again."
+            ) from None
+        if time.time() - float(started) < settings.NOMINATION_MIN_SECONDS:
+            raise forms.ValidationError(
+                "That was quicker than a person can type. Please check your details and send it again."
+            )
+        return self.cleaned_data["started"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if "started" in self.errors:
+            # Show a fresh timestamp so that sending again works.
+            self.data = self.data.copy()
+            self.data["started"] = signing.dumps(time.time(), salt="nomination")
+        return cleaned
