@@ -7,6 +7,8 @@ admin.site.site_header = "Applying ML editors"
 admin.site.site_title = "Applying ML editors"
 admin.site.index_title = "Curate interviews"
 
+handler400 = "interviews.errors.bad_request"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("interviews.urls")),

@@ -1,11 +1,21 @@
+import importlib
+
 import pytest
+from django.apps import apps
 
 from interviews.models import Question
+
+seed_migration = importlib.import_module("interviews.migrations.0002_standard_questions")
 
 
 @pytest.fixture
 def questions(db):
-    """The 16 standard questions seeded by the data migration, in order."""
+    """The 16 standard questions seeded by the data migration, in order.
+
+    Seeding again is a no-op normally; it matters after a transactional
+    (browser) test has flushed the database.
+    """
+    seed_migration.seed_questions(apps, None)
     return list(Question.objects.standard())
 
 

@@ -35,3 +35,17 @@ def without_lesson(context, slug=None):
     if slug is None:
         return _filter_url(context, [])
     return _filter_url(context, [s for s in _active_slugs(context) if s != slug])
+
+
+@register.simple_tag
+def field_widget(field, **attrs):
+    """Render a form field's widget tied to its help text and errors for screen readers."""
+    described_by = []
+    if field.help_text:
+        described_by.append(f"{field.auto_id}-help")
+    if field.errors:
+        described_by.append(f"{field.auto_id}-errors")
+        attrs["aria-invalid"] = "true"
+    if described_by:
+        attrs["aria-describedby"] = " ".join(described_by)
+    return field.as_widget(attrs=attrs)

@@ -1,0 +1,344 @@
+"""The mentor side: the answer form behind a personal link, and nominations.
+
+Nothing a mentor types is lost: invalid input re-renders everything typed;
+a POST that cannot be saved (dead link, failed CSRF check, database down)
+answers with a page that still holds the text; and the page's script keeps
+a browser copy until the server confirms a save.
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import DatabaseError, transaction
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.views.decorators.http import require_POST
+
+from . import emails, ratelimit
+from .forms import AnswersForm, NominationForm, ProfileForm
+from .markdown import render_markdown
+from .models import Answer, Interview, Invitation, Question
+
+logger = logging.getLogger(__name__)
+
+LINK_PROBLEMS = {
+    None: (
+        404,
+        "This link does not work",
+        "We could not find an invitation for this link. It may be mistyped or incomplete: please copy the whole link from your invitation email.",
+    ),
+    Invitation.State.EXPIRED: (
+        410,
+        "This link has expired",
+        "Personal links work for a limited time, and this one has run out.",
+    ),
+    Invitation.State.REVOKED: (
+        410,
+        "This link has been withdrawn",
+        "An editor has withdrawn this link, usually because a newer one was sent.",
+    ),
+}
+
+
+def link_problem(request, state, invitation=None, questions=()):
+    """The 404/410 page for a link that cannot be used, keeping any posted text."""
+    status, title, message = LINK_PROBLEMS[state]
+    return render(
+        request,
+        "submit/link_problem.html",
+        {
+            "title": title,
+            "message": message,
+            "invitation": invitation,
+            "rescued": rescued_fields(request, questions),
+            "nominate_url": reverse("interviews:nominate"),
+        },
+        status=status,
+    )
+
+
+def rescued_fields(request, questions=()):
+    """(label, name, text) for every non-empty text field of a POST, to hand back.
+
+    Labels come from `questions` when the view got that far, else from the
+    field names, since the database may be the thing that failed.
+    """
+    if request.method != "POST":
+        return []
+    labels = {AnswersForm.field_name(q): q.text for q in questions}
+    rescued = []
+    for name, value in request.POST.items():
+        if name in {"csrfmiddlewaretoken", "action", "started", "homepage"} or not value.strip():
+            continue
+        label = labels.get(name) or name.removeprefix("answer-").replace("-", " ").capitalize()
+        rescued.append((label, name, value))
+    return rescued
+
+
+def rescue_page(request, title, message, status, can_resend=False, questions=()):
+    """A page that explains why nothing was saved and hands back what was typed."""
+    return render(
+        request,
+        "submit/rescue.html",
+        {
+            "title": title,
+            "message": message,
+            "rescued": rescued_fields(request, questions),
+            "can_resend": can_resend,
+        },
+        status=status,
+    )
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: explain, hand the text back, and let the mentor send it again.
+
+    Sending again is safe: nothing was saved, and the page carries a fresh token.
+    """
+    return rescue_page(
+        request,
+        "Your answers were not saved yet",
+        "The form's security check failed, usually because the page was open for a long time or "
+        "cookies were cleared. Everything you typed is below: press “Send again” to save it.",
+        status=403,
+        can_resend=request.path.startswith("/submit/"),
+    )
+
+
+def questions_for(interview):
+    """The active standard questions, plus any others this interview already answers."""
+    asked = list(Question.objects.asked())
+    answered = Question.objects.filter(answers__interview=interview).exclude(
+        pk__in=[q.pk for q in asked]
+    )
+    return sorted([*asked, *answered], key=lambda q: (not q.is_standard, q.position, q.pk))
+
+
+def save_draft(interview, profile_form, answers_form):
+    """Store the profile and every answer; a cleared answer is removed."""
+    with transaction.atomic():
+        profile_form.save()
+        existing = {a.question_id: a for a in interview.answers.all()}
+        for question, text in answers_form.answers().items():
+            answer = existing.get(question.pk)
+            if text and answer is None:
+                Answer.objects.create(interview=interview, question=question, body=text)
+            elif text and answer.body != text:
+                answer.body = text
+                answer.save()
+            elif not text and answer is not None:
+                answer.delete()
+        interview.mark_saved()
+
+
+def saved_message(interview):
+    when = timezone.localtime(interview.draft_saved_at)
+    return f"Saved at {date_format(when, 'H:i')} on {date_format(when, 'j F Y')}."
+
+
+def resolve(request, token):
+    """(invitation, None) for a usable link, or (None, the page to answer with)."""
+    try:
+        invitation = Invitation.objects.get_by_token(token)
+    except Invitation.DoesNotExist:
+        return None, link_problem(request, None)
+    if invitation.state != Invitation.State.ACTIVE:
+        return None, link_problem(request, invitation.state, invitation)
+    return invitation, None
+
+
+def submission(request, token):
+    """`/submit/<token>/`: the profile and answers form, or the read-only copy."""
+    questions = []
+    try:
+        invitation, problem = resolve(request, token)
+        if problem:
+            return problem
+        interview = invitation.interview
+        mentor = interview.mentor
+        questions = questions_for(interview)
+        if not interview.is_editable_by_mentor:
+            return read_only(request, invitation, questions)
+
+        existing = {a.question_id: a.body for a in interview.answers.all()}
+        initial = {AnswersForm.field_name(q): existing.get(q.pk, "") for q in questions}
+        if request.method != "POST":
+            Invitation.objects.filter(pk=invitation.pk).update(last_opened_at=timezone.now())
+            return form_page(
+                request,
+                invitation,
+                ProfileForm(instance=mentor),
+                AnswersForm(questions, initial=initial),
+            )
+
+        action = request.POST.get("action", "save")
+        profile_form = ProfileForm(request.POST, request.FILES, instance=mentor)
+        answers_form = AnswersForm(questions, request.POST, initial=initial)
+        valid = profile_form.is_valid() & answers_form.is_valid()
+        if valid and action == "submit":
+            valid = answers_form.require_minimum(settings.MENTOR_MIN_ANSWERS)
+        if not valid or action == "preview":
+            previews = preview_of(answers_form) if action == "preview" and valid else None
+            return form_page(request, invitation, profile_form, answers_form, previews=previews)
+
+        save_draft(interview, profile_form, answers_form)
+        if action == "submit":
+            interview.submit()
+            emails.send_submitted(interview, token)
+            return redirect("interviews:submission-thanks", token=token)
+        messages.success(request, f"Your draft is saved. {saved_message(interview)}")
+        return redirect("interviews:submission", token=token)
+    except DatabaseError:
+        logger.exception("Database error on the answer form")
+        return rescue_page(
+            request,
+            "Your answers were not saved",
+            "We could not reach our database just now, so nothing was saved. Everything you typed is "
+            "below, and this browser keeps a copy too: please try again in a minute.",
+            status=503,
+            can_resend=True,
+            questions=questions,
+        )
+
+
+@require_POST
+def autosave(request, token):
+    """The form's script saves drafts here while the mentor types; JSON in, JSON out."""
+    try:
+        invitation, problem = resolve(request, token)
+        if problem:
+            return JsonResponse(
+                {
+                    "saved": False,
+                    "error": "This link no longer works, so nothing was saved. Your text is kept in this browser.",
+                },
+                status=problem.status_code,
+            )
+        interview = invitation.interview
+        if not interview.is_editable_by_mentor:
+            return JsonResponse(
+                {
+                    "saved": False,
+                    "error": "This interview has been submitted, so it can no longer be edited here.",
+                },
+                status=409,
+            )
+        questions = questions_for(interview)
+        profile_form = ProfileForm(request.POST, instance=interview.mentor)
+        answers_form = AnswersForm(questions, request.POST)
+        if not (profile_form.is_valid() & answers_form.is_valid()):
+            errors = {**profile_form.errors.get_json_data(), **answers_form.errors.get_json_data()}
+            return JsonResponse(
+                {
+                    "saved": False,
+                    "error": "Not saved: please correct the marked fields.",
+                    "errors": errors,
+                },
+                status=400,
+            )
+        save_draft(interview, profile_form, answers_form)
+        return JsonResponse(
+            {
+                "saved": True,
+                "saved_at": interview.draft_saved_at.isoformat(),
+                "message": saved_message(interview),
+            }
+        )
+    except DatabaseError:
+        logger.exception("Database error on autosave")
+        return JsonResponse(
+            {
+                "saved": False,
+                "error": "Not saved: our database is not answering. Your text is kept in this browser.",
+            },
+            status=503,
+        )
+
+
+def preview_of(answers_form):
+    """(question, sanitized HTML) for each answer, rendered like the public pages."""
+    return [(q, render_markdown(text)) for q, text in answers_form.answers().items() if text]
+
+
+def form_page(request, invitation, profile_form, answers_form, previews=None):
+    interview = invitation.interview
+    return render(
+        request,
+        "submit/form.html",
+        {
+            "invitation": invitation,
+            "interview": interview,
+            "profile_form": profile_form,
+            "answers_form": answers_form,
+            "previews": previews,
+            "min_answers": settings.MENTOR_MIN_ANSWERS,
+            "max_length": settings.MENTOR_ANSWER_MAX_LENGTH,
+            "saved_message": saved_message(interview) if interview.draft_saved_at else "",
+        },
+        status=200 if not (profile_form.errors or answers_form.errors) else 400,
+    )
+
+
+def read_only(request, invitation, questions):
+    interview = invitation.interview
+    answers = {a.question_id: a for a in interview.answers.all()}
+    return render(
+        request,
+        "submit/read_only.html",
+        {
+            "invitation": invitation,
+            "interview": interview,
+            "mentor": interview.mentor,
+            "answered": [(q, answers[q.pk]) for q in questions if q.pk in answers],
+        },
+    )
+
+
+def submission_thanks(request, token):
+    invitation, problem = resolve(request, token)
+    if problem:
+        return problem
+    if invitation.interview.status == Interview.Status.DRAFT:
+        return redirect("interviews:submission", token=token)
+    return render(
+        request,
+        "submit/thanks.html",
+        {
+            "invitation": invitation,
+            "interview": invitation.interview,
+            "link": request.build_absolute_uri(reverse("interviews:submission", args=[token])),
+        },
+    )
+
+
+def nominate(request):
+    """`/submit/`: the public self-nomination form, rate limited per address."""
+    if request.method != "POST":
+        return render(request, "submit/nominate.html", {"form": NominationForm()})
+    address = ratelimit.client_address(request)
+    decision = ratelimit.hit(f"nominate:{address}", settings.NOMINATION_RATE_LIMIT)
+    if not decision.allowed:
+        response = render(
+            request,
+            "submit/rate_limited.html",
+            {"decision": decision, "rescued": rescued_fields(request)},
+            status=429,
+        )
+        response["Retry-After"] = str(decision.retry_after_seconds)
+        return response
+    form = NominationForm(request.POST)
+    if not form.is_valid():
+        return render(request, "submit/nominate.html", {"form": form}, status=400)
+    nomination = form.save(commit=False)
+    nomination.client_address = address if address != "unknown" else None
+    nomination.save()
+    emails.send_nomination_received(nomination)
+    return redirect("interviews:nominate-thanks")
+
+
+def nominate_thanks(request):
+    return render(request, "submit/nominate_thanks.html")
