@@ -1,0 +1,63 @@
+"""A mentor fills in, saves, reloads, previews and submits their form in Chromium."""
+
+import pytest
+
+from interviews.models import Answer, Interview
+from tests.factories import invitation_with_token
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_mentor_fills_saves_reloads_and_submits(page, live_server, settings, questions):
+    settings.MENTOR_MIN_ANSWERS = 3
+    invitation, token = invitation_with_token(name="Ada Example", email="ada@example.com")
+    url = f"{live_server.url}/submit/{token}/"
+
+    page.goto(url)
+    page.get_by_label("Job title").fill("Staff ML Engineer")
+    page.get_by_label("Please share a bit about yourself").fill("I build **forecasts**.")
+    page.get_by_label("What was your path towards working").fill("Physics, then logistics.")
+    page.get_by_role("button", name="Save draft").click()
+    page.get_by_text("Your draft is saved").wait_for()
+
+    page.reload()
+    assert page.get_by_label("Job title").input_value() == "Staff ML Engineer"
+    assert (
+        page.get_by_label("Please share a bit about yourself").input_value()
+        == "I build **forecasts**."
+    )
+    assert "Last saved:" in page.locator("[data-save-status]").inner_text()
+
+    # Typing saves in the background, with a visible status.
+    page.get_by_label("How do you spend your time").fill("Mostly reviews.")
+    page.locator("[data-save-status]").get_by_text("Saved automatically").wait_for()
+    assert Answer.objects.filter(interview=invitation.interview, body="Mostly reviews.").exists()
+
+    page.get_by_role("button", name="Preview").click()
+    preview = page.locator(".preview")
+    assert preview.locator("strong").inner_text() == "forecasts"
+
+    page.get_by_role("button", name="Submit for review").click()
+    page.get_by_role("heading", name="Thank you, Ada Example").wait_for()
+    assert Interview.objects.get(pk=invitation.interview.pk).status == Interview.Status.SUBMITTED
+
+
+def test_text_from_a_failed_save_is_offered_back(page, live_server, questions):
+    _, token = invitation_with_token()
+    url = f"{live_server.url}/submit/{token}/"
+    page.goto(url)
+    # The server cannot be reached: every save fails.
+    page.route("**/autosave/", lambda route: route.abort())
+    answer = page.get_by_label("How do you spend your time")
+    answer.fill("Words the server never got.")
+    page.locator("[data-save-status]").get_by_text("Not saved").wait_for()
+
+    page.unroute("**/autosave/")
+    page.goto(url)  # a later visit
+    banner = page.locator("[data-restore-banner]")
+    banner.wait_for(state="visible")
+    page.get_by_role("button", name="Put it back in the form").click()
+    assert (
+        page.get_by_label("How do you spend your time").input_value()
+        == "Words the server never got."
+    )
