@@ -190,18 +190,17 @@ class LessonAdmin(admin.ModelAdmin):
         return obj.answer_count
 
 
-def announce_link(request, invitation, token, sent):
-    """Editors see the link once (only its hash is stored) and whether it was emailed."""
-    link = emails.submission_url(token)
+def announce_link(request, invitation, sent):
+    """Tell the editor whether the link was emailed, and show it to pass on."""
     state = "emailed to" if sent else "NOT emailed (see the server log) to"
     messages.success(
         request,
         format_html(
-            'Invitation {} {}. The personal link, shown only now: <a href="{}">{}</a>',
+            'Invitation {} {}. Personal link: <a href="{}">{}</a>',
             state,
             invitation.email,
-            link,
-            link,
+            invitation.link,
+            invitation.link,
         ),
     )
 
@@ -261,7 +260,7 @@ class InvitationAdmin(admin.ModelAdmin):
         form = InviteMentorForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            invitation, token = Invitation.create_for(
+            invitation = Invitation.create_for(
                 name=data["name"],
                 email=data["email"],
                 days=data["days"],
@@ -270,7 +269,7 @@ class InvitationAdmin(admin.ModelAdmin):
                 mentor=data["mentor"],
             )
             self.log_addition(request, invitation, [{"added": {}}])
-            announce_link(request, invitation, token, emails.send_invitation(invitation, token))
+            announce_link(request, invitation, emails.send_invitation(invitation))
             return redirect("admin:interviews_invitation_changelist")
         context = {
             **self.admin_site.each_context(request),
@@ -296,8 +295,8 @@ class InvitationAdmin(admin.ModelAdmin):
     @admin.action(description="Send a new link (the old one stops working)")
     def renew_and_resend(self, request, queryset):
         for invitation in queryset.select_related("interview__mentor"):
-            token = invitation.renew()
-            announce_link(request, invitation, token, emails.send_invitation(invitation, token))
+            invitation.renew()
+            announce_link(request, invitation, emails.send_invitation(invitation))
 
     @admin.action(description="Revoke the link")
     def revoke(self, request, queryset):
@@ -317,8 +316,8 @@ class NominationAdmin(admin.ModelAdmin):
     @admin.action(description="Invite the selected people (emails each a personal link)")
     def invite(self, request, queryset):
         for nomination in queryset.filter(status=Nomination.Status.NEW):
-            invitation, token = nomination.invite(created_by=request.user)
-            announce_link(request, invitation, token, emails.send_invitation(invitation, token))
+            invitation = nomination.invite(created_by=request.user)
+            announce_link(request, invitation, emails.send_invitation(invitation))
         skipped = (
             queryset.exclude(status=Nomination.Status.INVITED)
             .exclude(status=Nomination.Status.NEW)

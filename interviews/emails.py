@@ -18,10 +18,6 @@ def absolute(path):
     return f"{settings.SITE_URL}{path}"
 
 
-def submission_url(token):
-    return absolute(reverse("interviews:submission", args=[token]))
-
-
 def _send(template, context, recipients):
     recipients = [r for r in recipients if r]
     if not recipients:
@@ -36,14 +32,14 @@ def _send(template, context, recipients):
     return True
 
 
-def send_invitation(invitation, token):
+def send_invitation(invitation):
     mentor = invitation.interview.mentor
     sent = _send(
         "invitation",
         {
             "mentor": mentor,
             "invitation": invitation,
-            "link": submission_url(token),
+            "link": invitation.link,
             "questions_url": absolute(reverse("interviews:question-list")),
         },
         [invitation.email],
@@ -53,14 +49,14 @@ def send_invitation(invitation, token):
     return sent
 
 
-def send_submitted(interview, token):
+def send_submitted(interview):
     """Tell the editors there is an interview to review, and thank the mentor."""
     admin_link = absolute(reverse("admin:interviews_interview_change", args=[interview.pk]))
     context = {"interview": interview, "mentor": interview.mentor, "admin_link": admin_link}
     _send("submitted_editors", context, settings.EDITOR_EMAILS)
     _send(
         "submitted_mentor",
-        {**context, "link": submission_url(token)},
+        {**context, "link": interview.invitation.link},
         [interview.invitation.email or interview.mentor.email],
     )
 

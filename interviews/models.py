@@ -6,12 +6,12 @@ public QuerySet method (`Interview.objects.published()`,
 `Lesson.objects.in_use()`) goes through it.
 """
 
-import hashlib
 import secrets
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core import signing
 from django.db import models, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Lower
@@ -352,8 +352,16 @@ class TaggedAnswer(TaggedItemBase):
 # --- Collecting: invitations, nominations ------------------------------------------
 
 
-def hash_token(token):
-    return hashlib.sha256(token.encode()).hexdigest()
+def invitation_signer():
+    return signing.Signer(salt="interviews.invitation", sep=".")
+
+
+def new_nonce():
+    return secrets.token_urlsafe(24)  # 192 random bits
+
+
+class TamperedLink(Exception):
+    """A link whose signature does not match: mistyped, cut short or edited."""
 
 
 class InvitationQuerySet(models.QuerySet):
@@ -366,18 +374,24 @@ class InvitationQuerySet(models.QuerySet):
         )
 
     def get_by_token(self, token):
-        """The invitation for a link's token; DoesNotExist for unknown or mistyped ones."""
-        if not token or len(token) > 100:
-            raise Invitation.DoesNotExist
-        return self.select_related("interview__mentor").get(token_hash=hash_token(token))
+        """The invitation for a link's token.
+
+        Raises TamperedLink when the signature does not match, and
+        DoesNotExist for a genuine link that was replaced by a newer one.
+        """
+        try:
+            nonce = invitation_signer().unsign(token)
+        except signing.BadSignature:
+            raise TamperedLink(token) from None
+        return self.select_related("interview__mentor").get(nonce=nonce)
 
 
 class Invitation(models.Model):
     """A mentor's personal link to their interview's answer form.
 
-    Only a SHA-256 hash of the token is stored: the link itself exists in the
-    email and in what `create_for` / `renew` return, so a database leak does
-    not hand out working links.
+    The link's token is the invitation's random nonce signed with SECRET_KEY:
+    unguessable, tamper-evident, and reproducible for later emails without
+    storing the link itself. Renewing replaces the nonce, so old links die.
     """
 
     class State(models.TextChoices):
@@ -388,7 +402,7 @@ class Invitation(models.Model):
     interview = models.OneToOneField(Interview, on_delete=models.CASCADE, related_name="invitation")
     email = models.EmailField()
     note = models.TextField(blank=True, help_text="A personal note included in the email.")
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    nonce = models.CharField(max_length=64, unique=True, default=new_nonce, editable=False)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
@@ -409,26 +423,29 @@ class Invitation(models.Model):
 
     @classmethod
     def create_for(cls, *, name, email, days=30, note="", created_by=None, mentor=None):
-        """Create the mentor (unless given), a draft interview and its invitation.
-
-        Returns (invitation, token); the token is only ever available here.
-        """
+        """Create the mentor (unless given), a draft interview and its invitation."""
         with transaction.atomic():
             if mentor is None:
                 mentor = Mentor.objects.create(name=name, email=email)
             interview = Interview.objects.create(
                 mentor=mentor, status=Interview.Status.DRAFT, source=Interview.Source.FORM
             )
-            token = secrets.token_urlsafe(32)  # 256 random bits
-            invitation = cls.objects.create(
+            return cls.objects.create(
                 interview=interview,
                 email=email,
                 note=note,
-                token_hash=hash_token(token),
                 expires_at=timezone.now() + timedelta(days=days),
                 created_by=created_by,
             )
-        return invitation, token
+
+    @property
+    def token(self):
+        return invitation_signer().sign(self.nonce)
+
+    @property
+    def link(self):
+        """The absolute URL of the mentor's form, for emails and commands."""
+        return settings.SITE_URL + reverse("interviews:submission", args=[self.token])
 
     @property
     def state(self):
@@ -440,12 +457,16 @@ class Invitation(models.Model):
 
     def renew(self, days=30):
         """A new link (the old one stops working), valid for `days` more days."""
-        token = secrets.token_urlsafe(32)
-        self.token_hash = hash_token(token)
+        self.nonce = new_nonce()
         self.expires_at = timezone.now() + timedelta(days=days)
         self.revoked_at = None
-        self.save(update_fields=["token_hash", "expires_at", "revoked_at"])
-        return token
+        self.save(update_fields=["nonce", "expires_at", "revoked_at"])
+
+    def reopen(self, days=30):
+        """Make the same link work again for at least `days` days."""
+        self.expires_at = max(self.expires_at, timezone.now() + timedelta(days=days))
+        self.revoked_at = None
+        self.save(update_fields=["expires_at", "revoked_at"])
 
     def mark_sent(self):
         self.last_sent_at = timezone.now()
@@ -485,10 +506,10 @@ class Nomination(models.Model):
         return f"{self.name} <{self.email}>"
 
     def invite(self, *, created_by=None, days=30):
-        """Turn the nomination into an invitation; returns (invitation, token)."""
+        """Turn the nomination into an invitation and return it."""
         if self.status == self.Status.INVITED:
             raise InvalidTransition(f"{self.name} has already been invited.")
-        invitation, token = Invitation.create_for(
+        invitation = Invitation.create_for(
             name=self.name,
             email=self.email,
             days=days,
@@ -501,7 +522,7 @@ class Nomination(models.Model):
         self.status = self.Status.INVITED
         self.invitation = invitation
         self.save(update_fields=["status", "invitation"])
-        return invitation, token
+        return invitation
 
 
 class RateLimitWindow(models.Model):

@@ -21,15 +21,20 @@ from django.views.decorators.http import require_POST
 from . import emails, ratelimit
 from .forms import AnswersForm, NominationForm, ProfileForm
 from .markdown import render_markdown
-from .models import Answer, Interview, Invitation, Question
+from .models import Answer, Interview, Invitation, Question, TamperedLink
 
 logger = logging.getLogger(__name__)
 
 LINK_PROBLEMS = {
+    "tampered": (
+        404,
+        "This link does not work",
+        "This link is incomplete or has been changed. Please copy the whole link from your invitation email: some email programs break long links over two lines.",
+    ),
     None: (
         404,
         "This link does not work",
-        "We could not find an invitation for this link. It may be mistyped or incomplete: please copy the whole link from your invitation email.",
+        "This link is no longer valid, usually because a newer link was sent to you. Please use the link from your most recent email.",
     ),
     Invitation.State.EXPIRED: (
         410,
@@ -144,6 +149,8 @@ def resolve(request, token):
     """(invitation, None) for a usable link, or (None, the page to answer with)."""
     try:
         invitation = Invitation.objects.get_by_token(token)
+    except TamperedLink:
+        return None, link_problem(request, "tampered")
     except Invitation.DoesNotExist:
         return None, link_problem(request, None)
     if invitation.state != Invitation.State.ACTIVE:
@@ -188,7 +195,7 @@ def submission(request, token):
         save_draft(interview, profile_form, answers_form)
         if action == "submit":
             interview.submit()
-            emails.send_submitted(interview, token)
+            emails.send_submitted(interview)
             return redirect("interviews:submission-thanks", token=token)
         messages.success(request, f"Your draft is saved. {saved_message(interview)}")
         return redirect("interviews:submission", token=token)

@@ -71,7 +71,8 @@ class AnswerFactory(factory.django.DjangoModelFactory):
 
 
 def invitation_with_token(name="Ada Example", email="ada@example.com", days=30, **kwargs):
-    """An invitation and its token (only available at creation time)."""
+    """An invitation and the token of its link."""
     from interviews.models import Invitation
 
-    return Invitation.create_for(name=name, email=email, days=days, **kwargs)
+    invitation = Invitation.create_for(name=name, email=email, days=days, **kwargs)
+    return invitation, invitation.token

@@ -8,16 +8,14 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 
-from interviews.models import Interview, Invitation, hash_token
+from interviews.models import Interview, Invitation, TamperedLink
 from tests.factories import invitation_with_token
 
 pytestmark = pytest.mark.django_db
 
-LINK = re.compile(r"http://testserver-or-site/submit/")
-
 
 def link_in(text):
-    match = re.search(r"https?://\S+/submit/([A-Za-z0-9_-]{40,})/", text)
+    match = re.search(r"https?://\S+/submit/([A-Za-z0-9_.-]{40,})/", text)
     assert match, text
     return match.group(0), match.group(1)
 
@@ -28,9 +26,11 @@ def test_invitation_creates_mentor_draft_interview_and_an_unguessable_token():
     assert interview.status == Interview.Status.DRAFT
     assert interview.source == Interview.Source.FORM
     assert interview.mentor.name == "Ada Lovelace" and interview.mentor.email == "ada@example.com"
-    assert len(token) >= 43  # 32 random bytes, base64: 256 bits
-    assert invitation.token_hash == hash_token(token) and token not in invitation.token_hash
+    assert len(invitation.nonce) >= 32  # 24 random bytes, base64: 192 bits
+    assert token.startswith(invitation.nonce + ".")  # signed with SECRET_KEY
     assert Invitation.objects.get_by_token(token) == invitation
+    with pytest.raises(TamperedLink):
+        Invitation.objects.get_by_token(invitation.nonce + ".forged-signature")
     assert (invitation.expires_at - timezone.now()).days in (29, 30)
 
 
@@ -94,7 +94,7 @@ def test_editor_invites_a_mentor_from_the_admin(editor_client, mailoutbox):
     assert invitation.created_by.username == "editor@example.com"
     link, token = link_in(mailoutbox[0].body)
     assert "Loved your talk!" in mailoutbox[0].body
-    assert link in response.content.decode()  # shown once to the editor
+    assert link in response.content.decode()  # shown to the editor to pass on
     assert Invitation.objects.get_by_token(token) == invitation
 
 
@@ -122,7 +122,8 @@ def test_editor_revokes_and_renews_links(editor_client, mailoutbox, client):
     )
     _, new_token = link_in(mailoutbox[-1].body)
     assert new_token != token
-    assert client.get(f"/submit/{token}/").status_code == 404  # the old link is gone
+    old = client.get(f"/submit/{token}/")  # the old link is gone
+    assert old.status_code == 404 and "a newer link was sent" in old.content.decode()
     assert client.get(f"/submit/{new_token}/").status_code == 200
 
 

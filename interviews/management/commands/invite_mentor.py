@@ -27,10 +27,8 @@ class Command(BaseCommand):
             raise CommandError("--name must not be empty.")
         if not 1 <= days <= 365:
             raise CommandError("--days must be between 1 and 365.")
-        invitation, token = Invitation.create_for(
-            name=name.strip(), email=email, days=days, note=note
-        )
-        sent = emails.send_invitation(invitation, token)
+        invitation = Invitation.create_for(name=name.strip(), email=email, days=days, note=note)
+        sent = emails.send_invitation(invitation)
         self.stdout.write(
             f"Invited {name} <{email}>; the link works until {invitation.expires_at:%Y-%m-%d}."
         )
@@ -38,4 +36,4 @@ class Command(BaseCommand):
             self.stderr.write(
                 "The email could not be sent (see the log above); pass the link on yourself."
             )
-        self.stdout.write(emails.submission_url(token))
+        self.stdout.write(invitation.link)
