@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import interviews.models
+import interviews.models.collecting
 
 
 class Migration(migrations.Migration):
@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
                 (
                     "nonce",
                     models.CharField(
-                        default=interviews.models.new_nonce,
+                        default=interviews.models.collecting.new_nonce,
                         editable=False,
                         max_length=64,
                         unique=True,

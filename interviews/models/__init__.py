@@ -1,0 +1,34 @@
+"""The interviews app's models, by topic.
+
+- content: mentors, the question set, interviews, answers and lessons
+- workflow: the editors' transitions, their audit trail, revisions after publishing
+- collecting: invitation links, nominations, rate limits
+"""
+
+from .collecting import Invitation, InvitationQuerySet, Nomination, RateLimitWindow, TamperedLink
+from .content import (
+    Answer,
+    Interview,
+    InvalidTransition,
+    Lesson,
+    Mentor,
+    Question,
+    TaggedAnswer,
+    unique_slug,
+)
+
+__all__ = [
+    "Answer",
+    "Interview",
+    "InvalidTransition",
+    "Invitation",
+    "InvitationQuerySet",
+    "Lesson",
+    "Mentor",
+    "Nomination",
+    "Question",
+    "RateLimitWindow",
+    "TaggedAnswer",
+    "TamperedLink",
+    "unique_slug",
+]
