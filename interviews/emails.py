@@ -57,7 +57,7 @@ def send_submitted(interview):
     _send(
         "submitted_mentor",
         {**context, "link": interview.invitation.link},
-        [interview.invitation.email or interview.mentor.email],
+        [_mentor_address(interview)],
     )
 
 
@@ -68,3 +68,35 @@ def send_nomination_received(nomination):
         {"nomination": nomination, "admin_link": admin_link},
         settings.EDITOR_EMAILS,
     )
+
+
+def send_published(interview):
+    mentor = interview.mentor
+    _send(
+        "published",
+        {"mentor": mentor, "interview": interview, "link": absolute(mentor.get_absolute_url())},
+        [_mentor_address(interview)],
+    )
+
+
+def send_changes_requested(interview, message):
+    invitation = getattr(interview, "invitation", None)
+    _send(
+        "changes_requested",
+        {
+            "mentor": interview.mentor,
+            "message": message,
+            "link": invitation.link if invitation else "",
+            "expires_at": invitation.expires_at if invitation else None,
+        },
+        [_mentor_address(interview)],
+    )
+
+
+def send_rejected(interview, note):
+    _send("rejected", {"mentor": interview.mentor, "note": note}, [_mentor_address(interview)])
+
+
+def _mentor_address(interview):
+    invitation = getattr(interview, "invitation", None)
+    return (invitation.email if invitation else "") or interview.mentor.email

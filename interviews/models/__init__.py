@@ -9,17 +9,18 @@ from .collecting import Invitation, InvitationQuerySet, Nomination, RateLimitWin
 from .content import (
     Answer,
     Interview,
-    InvalidTransition,
     Lesson,
     Mentor,
     Question,
     TaggedAnswer,
     unique_slug,
 )
+from .workflow import InterviewEvent, InvalidTransition
 
 __all__ = [
     "Answer",
     "Interview",
+    "InterviewEvent",
     "InvalidTransition",
     "Invitation",
     "InvitationQuerySet",

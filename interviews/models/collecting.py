@@ -9,7 +9,8 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from .content import Interview, InvalidTransition, Mentor
+from .content import Interview, Mentor
+from .workflow import InvalidTransition
 
 
 def invitation_signer():

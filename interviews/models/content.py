@@ -17,6 +17,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from ..markdown import render_markdown
+from .workflow import InterviewWorkflow
 
 
 def unique_slug(model, text, max_length=120):
@@ -27,10 +28,6 @@ def unique_slug(model, text, max_length=120):
         n += 1
         candidate = f"{base}-{n}"
     return candidate
-
-
-class InvalidTransition(Exception):
-    """A workflow step that the interview's current status does not allow."""
 
 
 # --- QuerySets: the domain words views, admin and commands use ------------------
@@ -194,12 +191,13 @@ class Question(models.Model):
         return reverse("interviews:question-detail", args=[self.slug])
 
 
-class Interview(models.Model):
+class Interview(InterviewWorkflow, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         SUBMITTED = "submitted", "Submitted for review"
         PUBLISHED = "published", "Published"
         WITHDRAWN = "withdrawn", "Withdrawn"
+        REJECTED = "rejected", "Rejected"
 
     class Source(models.TextChoices):
         FORM = "form", "Mentor's form"
@@ -216,6 +214,9 @@ class Interview(models.Model):
         null=True, blank=True, help_text="When the mentor last saved their answers."
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Bumped on every save, to refuse overwriting edits."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -243,6 +244,12 @@ class Interview(models.Model):
 
     def save(self, *args, **kwargs):
         self.intro_html = render_markdown(self.intro)
+        if self.pk is not None:
+            # Every save is a new version: the admin refuses to save a form
+            # opened at an older one (see InterviewAdminForm).
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -269,18 +276,6 @@ class Interview(models.Model):
         """Stamp a mentor's draft save."""
         self.draft_saved_at = timezone.now()
         self.save(update_fields=["draft_saved_at", "updated_at"])
-
-    def submit(self):
-        """The mentor hands the draft to the editors for review."""
-        if self.status != self.Status.DRAFT:
-            raise InvalidTransition(
-                f"Only a draft can be submitted, not a {self.status} interview."
-            )
-        now = timezone.now()
-        self.status = self.Status.SUBMITTED
-        self.submitted_at = now
-        self.draft_saved_at = now
-        self.save(update_fields=["status", "submitted_at", "draft_saved_at", "updated_at"])
 
 
 class Answer(models.Model):
