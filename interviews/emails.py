@@ -100,3 +100,13 @@ def send_rejected(interview, note):
 def _mentor_address(interview):
     invitation = getattr(interview, "invitation", None)
     return (invitation.email if invitation else "") or interview.mentor.email
+
+
+def send_revision_submitted(interview):
+    """Tell the editors a mentor has edited their published interview."""
+    admin_link = absolute(reverse("admin:interviews_interview_change", args=[interview.pk]))
+    _send(
+        "revision_editors",
+        {"interview": interview, "mentor": interview.mentor, "admin_link": admin_link},
+        settings.EDITOR_EMAILS,
+    )

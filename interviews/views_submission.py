@@ -10,6 +10,7 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_POST
 from . import emails, ratelimit
 from .forms import AnswersForm, NominationForm, ProfileForm
 from .markdown import render_markdown
-from .models import Answer, Interview, Invitation, Question, TamperedLink
+from .models import Answer, Interview, Invitation, Question, Revision, TamperedLink
 
 logger = logging.getLogger(__name__)
 
@@ -123,25 +124,104 @@ def questions_for(interview):
     return sorted([*asked, *answered], key=lambda q: (not q.is_standard, q.position, q.pk))
 
 
-def save_draft(interview, profile_form, answers_form):
-    """Store the profile and every answer; a cleared answer is removed."""
-    with transaction.atomic():
-        profile_form.save()
-        existing = {a.question_id: a for a in interview.answers.all()}
-        for question, text in answers_form.answers().items():
-            answer = existing.get(question.pk)
-            if text and answer is None:
-                Answer.objects.create(interview=interview, question=question, body=text)
-            elif text and answer.body != text:
-                answer.body = text
-                answer.save()
-            elif not text and answer is not None:
-                answer.delete()
-        interview.mark_saved()
+class DraftWorkspace:
+    """Before publication, the mentor's edits go straight into the draft interview."""
+
+    is_revision = False
+
+    def __init__(self, interview):
+        self.interview = interview
+
+    @property
+    def editable(self):
+        return True
+
+    @property
+    def saved_at(self):
+        return self.interview.draft_saved_at
+
+    def answer_bodies(self):
+        return {a.question_id: a.body for a in self.interview.answers.all()}
+
+    def profile_initial(self):
+        return {}
+
+    def save(self, profile_form, answers_form):
+        """Store the profile and every answer; a cleared answer is removed."""
+        interview = self.interview
+        with transaction.atomic():
+            profile_form.save()
+            existing = {a.question_id: a for a in interview.answers.all()}
+            for question, text in answers_form.answers().items():
+                answer = existing.get(question.pk)
+                if text and answer is None:
+                    Answer.objects.create(interview=interview, question=question, body=text)
+                elif text and answer.body != text:
+                    answer.body = text
+                    answer.save()
+                elif not text and answer is not None:
+                    answer.delete()
+            interview.mark_saved()
+
+    def submit(self):
+        self.interview.submit()
+        emails.send_submitted(self.interview)
 
 
-def saved_message(interview):
-    when = timezone.localtime(interview.draft_saved_at)
+class RevisionWorkspace:
+    """After publication, edits go into a revision; the public page keeps the
+    published text until an editor approves them."""
+
+    is_revision = True
+
+    def __init__(self, interview):
+        self.interview = interview
+        self.revision = interview.revisions.filter(status__in=Revision.OPEN).first()
+
+    @property
+    def editable(self):
+        return self.revision is None or self.revision.is_editable_by_mentor
+
+    @property
+    def saved_at(self):
+        return self.revision.saved_at if self.revision else None
+
+    def answer_bodies(self):
+        if self.revision is None:
+            return {a.question_id: a.body for a in self.interview.answers.all()}
+        return self.revision.bodies()
+
+    def profile_initial(self):
+        return self.revision.profile if self.revision else {}
+
+    def save(self, profile_form, answers_form):
+        # Started on the first save, so that merely opening the link changes nothing.
+        if self.revision is None:
+            self.revision = Revision.start_from(self.interview)
+        photo = profile_form.cleaned_data.get("photo")
+        self.revision.save_from_mentor(
+            profile_form.cleaned_data,
+            answers_form.answers(),
+            photo=photo if isinstance(photo, ContentFile) else None,
+        )
+
+    def submit(self):
+        self.revision.submit()
+        emails.send_revision_submitted(self.interview)
+
+
+def workspace_for(interview):
+    """Where this interview's edits go, or None when the mentor can only read."""
+    if interview.status == Interview.Status.DRAFT:
+        return DraftWorkspace(interview)
+    if interview.status == Interview.Status.PUBLISHED:
+        workspace = RevisionWorkspace(interview)
+        return workspace if workspace.editable else None
+    return None
+
+
+def saved_message(when):
+    when = timezone.localtime(when)
     return f"Saved at {date_format(when, 'H:i')} on {date_format(when, 'j F Y')}."
 
 
@@ -166,38 +246,44 @@ def submission(request, token):
         if problem:
             return problem
         interview = invitation.interview
-        mentor = interview.mentor
         questions = questions_for(interview)
-        if not interview.is_editable_by_mentor:
+        workspace = workspace_for(interview)
+        if workspace is None:
             return read_only(request, invitation, questions)
 
-        existing = {a.question_id: a.body for a in interview.answers.all()}
-        initial = {AnswersForm.field_name(q): existing.get(q.pk, "") for q in questions}
+        bodies = workspace.answer_bodies()
+        initial = {AnswersForm.field_name(q): bodies.get(q.pk, "") for q in questions}
+        profile_initial = workspace.profile_initial()
         if request.method != "POST":
             Invitation.objects.filter(pk=invitation.pk).update(last_opened_at=timezone.now())
             return form_page(
                 request,
                 invitation,
-                ProfileForm(instance=mentor),
+                workspace,
+                ProfileForm(instance=interview.mentor, initial=profile_initial),
                 AnswersForm(questions, initial=initial),
             )
 
         action = request.POST.get("action", "save")
-        profile_form = ProfileForm(request.POST, request.FILES, instance=mentor)
+        profile_form = ProfileForm(
+            request.POST, request.FILES, instance=interview.mentor, initial=profile_initial
+        )
         answers_form = AnswersForm(questions, request.POST, initial=initial)
         valid = profile_form.is_valid() & answers_form.is_valid()
         if valid and action == "submit":
             valid = answers_form.require_minimum(settings.MENTOR_MIN_ANSWERS)
         if not valid or action == "preview":
             previews = preview_of(answers_form) if action == "preview" and valid else None
-            return form_page(request, invitation, profile_form, answers_form, previews=previews)
+            return form_page(
+                request, invitation, workspace, profile_form, answers_form, previews=previews
+            )
 
-        save_draft(interview, profile_form, answers_form)
+        workspace.save(profile_form, answers_form)
         if action == "submit":
-            interview.submit()
-            emails.send_submitted(interview)
+            workspace.submit()
             return redirect("interviews:submission-thanks", token=token)
-        messages.success(request, f"Your draft is saved. {saved_message(interview)}")
+        what = "Your edits are saved" if workspace.is_revision else "Your draft is saved"
+        messages.success(request, f"{what}. {saved_message(workspace.saved_at)}")
         return redirect("interviews:submission", token=token)
     except DatabaseError:
         logger.exception("Database error on the answer form")
@@ -221,16 +307,18 @@ def autosave(request, token):
             return JsonResponse(
                 {
                     "saved": False,
-                    "error": "This link no longer works, so nothing was saved. Your text is kept in this browser.",
+                    "error": "This link no longer works, so nothing was saved. "
+                    "Your text is kept in this browser.",
                 },
                 status=problem.status_code,
             )
         interview = invitation.interview
-        if not interview.is_editable_by_mentor:
+        workspace = workspace_for(interview)
+        if workspace is None:
             return JsonResponse(
                 {
                     "saved": False,
-                    "error": "This interview has been submitted, so it can no longer be edited here.",
+                    "error": "This interview is with our editors, so it cannot be edited here now.",
                 },
                 status=409,
             )
@@ -247,12 +335,12 @@ def autosave(request, token):
                 },
                 status=400,
             )
-        save_draft(interview, profile_form, answers_form)
+        workspace.save(profile_form, answers_form)
         return JsonResponse(
             {
                 "saved": True,
-                "saved_at": interview.draft_saved_at.isoformat(),
-                "message": saved_message(interview),
+                "saved_at": workspace.saved_at.isoformat(),
+                "message": saved_message(workspace.saved_at),
             }
         )
     except DatabaseError:
@@ -271,28 +359,35 @@ def preview_of(answers_form):
     return [(q, render_markdown(text)) for q, text in answers_form.answers().items() if text]
 
 
-def form_page(request, invitation, profile_form, answers_form, previews=None):
-    interview = invitation.interview
+def form_page(request, invitation, workspace, profile_form, answers_form, previews=None):
     return render(
         request,
         "submit/form.html",
         {
             "invitation": invitation,
-            "interview": interview,
+            "interview": invitation.interview,
+            "workspace": workspace,
             "profile_form": profile_form,
             "answers_form": answers_form,
             "previews": previews,
             "min_answers": settings.MENTOR_MIN_ANSWERS,
             "max_length": settings.MENTOR_ANSWER_MAX_LENGTH,
-            "saved_message": saved_message(interview) if interview.draft_saved_at else "",
+            "saved_message": saved_message(workspace.saved_at) if workspace.saved_at else "",
         },
         status=200 if not (profile_form.errors or answers_form.errors) else 400,
     )
 
 
 def read_only(request, invitation, questions):
+    """What the mentor sent, when it is with the editors or no longer editable."""
     interview = invitation.interview
-    answers = {a.question_id: a for a in interview.answers.all()}
+    revision = interview.revisions.filter(status=Revision.Status.SUBMITTED).first()
+    if revision is not None:
+        bodies = revision.bodies()
+        answered = [(q, render_markdown(bodies[q.pk])) for q in questions if q.pk in bodies]
+    else:
+        answers = {a.question_id: a.body_html for a in interview.answers.all()}
+        answered = [(q, answers[q.pk]) for q in questions if q.pk in answers]
     return render(
         request,
         "submit/read_only.html",
@@ -300,7 +395,8 @@ def read_only(request, invitation, questions):
             "invitation": invitation,
             "interview": interview,
             "mentor": interview.mentor,
-            "answered": [(q, answers[q.pk]) for q in questions if q.pk in answers],
+            "revision": revision,
+            "answered": answered,
         },
     )
 
@@ -309,15 +405,18 @@ def submission_thanks(request, token):
     invitation, problem = resolve(request, token)
     if problem:
         return problem
-    if invitation.interview.status == Interview.Status.DRAFT:
+    interview = invitation.interview
+    revision = interview.revisions.filter(status=Revision.Status.SUBMITTED).first()
+    if interview.status != Interview.Status.SUBMITTED and revision is None:
         return redirect("interviews:submission", token=token)
     return render(
         request,
         "submit/thanks.html",
         {
             "invitation": invitation,
-            "interview": invitation.interview,
-            "link": request.build_absolute_uri(reverse("interviews:submission", args=[token])),
+            "interview": interview,
+            "revision": revision,
+            "link": invitation.link,
         },
     )
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from interviews.forms import AnswersForm
 from interviews.models import Answer, Interview, Invitation, Mentor
+from interviews.views_submission import DraftWorkspace
 from tests.factories import invitation_with_token
 
 pytestmark = pytest.mark.django_db
@@ -253,7 +254,7 @@ def test_csrf_failure_hands_back_the_text_with_a_fresh_form(invited, questions):
 
 def test_database_down_during_save_says_so_and_keeps_the_text(client, invited, questions):
     _, _, url = invited
-    with mock.patch("interviews.views_submission.save_draft", side_effect=OperationalError("down")):
+    with mock.patch.object(DraftWorkspace, "save", side_effect=OperationalError("down")):
         response = client.post(url, {**form_data(questions, {0: "Still here"}), "action": "save"})
     assert response.status_code == 503
     html = response.content.decode()

@@ -15,9 +15,10 @@ from .content import (
     TaggedAnswer,
     unique_slug,
 )
-from .workflow import InterviewEvent, InvalidTransition
+from .workflow import TRANSITIONS, InterviewEvent, InvalidTransition, Revision, RevisionAnswer
 
 __all__ = [
+    "TRANSITIONS",
     "Answer",
     "Interview",
     "InterviewEvent",
@@ -29,6 +30,8 @@ __all__ = [
     "Nomination",
     "Question",
     "RateLimitWindow",
+    "Revision",
+    "RevisionAnswer",
     "TaggedAnswer",
     "TamperedLink",
     "unique_slug",
