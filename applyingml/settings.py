@@ -39,7 +39,7 @@ if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is off.")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "interviews.apps.EditorsAdminConfig",  # django.contrib.admin with the editors site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -3,10 +3,6 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-admin.site.site_header = "Applying ML editors"
-admin.site.site_title = "Applying ML editors"
-admin.site.index_title = "Curate interviews"
-
 handler400 = "interviews.errors.bad_request"
 
 urlpatterns = [

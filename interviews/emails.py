@@ -110,3 +110,17 @@ def send_revision_submitted(interview):
         {"interview": interview, "mentor": interview.mentor, "admin_link": admin_link},
         settings.EDITOR_EMAILS,
     )
+
+
+def send_revision_decided(revision):
+    interview = revision.interview
+    _send(
+        "revision_decided",
+        {
+            "mentor": interview.mentor,
+            "revision": revision,
+            "approved": revision.status == revision.Status.APPROVED,
+            "link": absolute(interview.mentor.get_absolute_url()),
+        },
+        [_mentor_address(interview)],
+    )

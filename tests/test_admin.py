@@ -47,6 +47,11 @@ def test_editor_can_edit_answer_lessons_inline(editor_client, questions):
         "answers-0-question": questions[0].pk,
         "answers-0-body": "New **text**",
         "answers-0-tags": "Feature Stores, MLOps",
+        "events-TOTAL_FORMS": "0",
+        "events-INITIAL_FORMS": "0",
+        "events-MIN_NUM_FORMS": "0",
+        "events-MAX_NUM_FORMS": "1000",
+        "loaded_version": interview.version,
     }
 
     response = editor_client.post(url, data)
