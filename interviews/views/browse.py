@@ -1,4 +1,6 @@
-"""Public pages. Each view states the queries it makes; tests pin the counts.
+"""Browsing pages: home, mentors, questions, lessons.
+
+Each view states the queries it makes; tests pin the counts.
 
 Everything readers see comes through the `published()` QuerySet methods.
 """
@@ -13,7 +15,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .models import Answer, Interview, Lesson, Question
+from ..models import Answer, Interview, Lesson, Question
 
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
 MAX_LESSON_FILTERS = 8

@@ -1,0 +1,21 @@
+"""Public pages, one module a topic; URLs import the views from here."""
+
+from .browse import (
+    HomeView,
+    LessonDetailView,
+    LessonListView,
+    MentorDetailView,
+    MentorListView,
+    QuestionDetailView,
+    QuestionListView,
+)
+
+__all__ = [
+    "HomeView",
+    "LessonDetailView",
+    "LessonListView",
+    "MentorDetailView",
+    "MentorListView",
+    "QuestionDetailView",
+    "QuestionListView",
+]
