@@ -7,6 +7,8 @@ mailto. Templates print the stored result and never render Markdown
 themselves.
 """
 
+from html.parser import HTMLParser
+
 import markdown as markdown_lib
 import nh3
 
@@ -40,3 +42,40 @@ def render_markdown(text):
         link_rel="nofollow noopener",
         strip_comments=True,
     )
+
+
+# Search highlights are marked with these two private-use characters and turned
+# into <mark> only after escaping (see interviews/search.py); stored text never
+# contains them, so a mentor cannot forge a highlight.
+HIGHLIGHT_START = "\ue000"
+HIGHLIGHT_STOP = "\ue001"
+
+
+class _TextExtractor(HTMLParser):
+    """Collects the text of an HTML fragment, a space where a tag was."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts = []
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+    def handle_starttag(self, tag, attrs):
+        self.parts.append(" ")
+
+    def handle_endtag(self, tag):
+        self.parts.append(" ")
+
+
+def html_to_text(html):
+    """The words of sanitized `html` as plain text, whitespace collapsed.
+
+    Search indexes and highlights this copy rather than the HTML, so a
+    highlight can never cut a tag in half.
+    """
+    extractor = _TextExtractor()
+    extractor.feed(html or "")
+    extractor.close()
+    text = "".join(extractor.parts).replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_STOP, "")
+    return " ".join(text.split())
