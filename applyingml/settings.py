@@ -146,6 +146,8 @@ SITE_TAGLINE = (
 
 # How many answers a question or lesson page shows at once.
 ANSWERS_PER_PAGE = 10
+# How many search results a page shows (snippets, so more than whole answers).
+SEARCH_RESULTS_PER_PAGE = 20
 
 LOGGING = {
     "version": 1,

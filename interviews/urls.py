@@ -12,4 +12,5 @@ urlpatterns = [
     path("questions/<slug:slug>/", views.QuestionDetailView.as_view(), name="question-detail"),
     path("lessons/", views.LessonListView.as_view(), name="lesson-list"),
     path("lessons/<slug:slug>/", views.LessonDetailView.as_view(), name="lesson-detail"),
+    path("search/", views.SearchView.as_view(), name="search"),
 ]

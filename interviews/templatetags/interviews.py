@@ -1,19 +1,24 @@
-"""Links that add or remove one lesson from the lessons a page is filtered by.
+"""Template helpers for the interviews pages.
 
-Views put `active_lessons` (Lesson rows) and `filter_path` (where filtered
-links point: the question page, or `/lessons/`) in the context.
+Lesson filter links add or remove one lesson from the lessons a page is
+filtered by. Views put `active_lessons` (Lesson rows) and `filter_path`
+(where filtered links point: the question page, `/lessons/` or `/search/`)
+in the context, and optionally `filter_keep`: (name, value) pairs every
+filter link carries, such as the search terms.
 """
 
 from urllib.parse import urlencode
 
 from django import template
 
+from .. import search
+
 register = template.Library()
 
 
 def _filter_url(context, slugs):
     # The page number is dropped: a different filter starts on page one.
-    query = urlencode([("tag", slug) for slug in slugs])
+    query = urlencode([*context.get("filter_keep", []), *(("tag", slug) for slug in slugs)])
     path = context["filter_path"]
     return f"{path}?{query}" if query else path
 
@@ -35,3 +40,9 @@ def without_lesson(context, slug=None):
     if slug is None:
         return _filter_url(context, [])
     return _filter_url(context, [s for s in _active_slugs(context) if s != slug])
+
+
+@register.filter
+def highlight(headline):
+    """A search headline as safe HTML, the matching words in <mark>."""
+    return search.highlight(headline)

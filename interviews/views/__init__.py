@@ -9,6 +9,7 @@ from .browse import (
     QuestionDetailView,
     QuestionListView,
 )
+from .search import SearchView
 
 __all__ = [
     "HomeView",
@@ -18,4 +19,5 @@ __all__ = [
     "MentorListView",
     "QuestionDetailView",
     "QuestionListView",
+    "SearchView",
 ]
