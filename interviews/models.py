@@ -354,7 +354,13 @@ class Answer(models.Model):
         Answer.objects.filter(pk=self.pk).update_search_vector()
 
     def get_absolute_url(self):
-        # The stable anchor on the mentor's page.
+        """The answer's own page (load `interview__mentor` and `question` with it)."""
+        return reverse(
+            "interviews:answer-detail", args=[self.interview.mentor.slug, self.question.slug]
+        )
+
+    def get_anchor_url(self):
+        """The answer in place: its stable anchor on the mentor's page."""
         return f"{self.interview.get_absolute_url()}#{self.question.slug}"
 
 

@@ -5,6 +5,8 @@
 them and `with_headlines()` adds highlighted snippets. Matching reads the
 stored, GIN-indexed `Answer.search_vector` (see `answer_search_vector()` in
 models.py); no query computes `to_tsvector` over the table.
+`related_answers()` finds further reading for one answer from the same
+stored vectors.
 """
 
 import unicodedata
@@ -17,15 +19,33 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import connection
-from django.db.models import Case, F, FloatField, Q, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from .markdown import HIGHLIGHT_START, HIGHLIGHT_STOP
-from .models import Answer, Mentor
+from .models import Answer, Mentor, TaggedAnswer
 
 MAX_QUERY_LENGTH = 500
 SEARCH_CONFIG = "english"
+RELATED_ANSWERS = 5
+# Share of words two answers must have in common to count as related reading
+# without a shared lesson (cosine over their sets of stemmed words; unrelated
+# answers to one question share under 0.1 of them, related ones more).
+RELATED_MIN_SIMILARITY = 0.1
 
 # Characters no query needs: controls (NUL is refused by PostgreSQL outright),
 # lone surrogates (cannot be encoded) and private use (our highlight markers).
@@ -132,3 +152,64 @@ def reduces_to_nothing(text):
             "SELECT numnode(websearch_to_tsquery(%s::regconfig, %s)) = 0", [SEARCH_CONFIG, text]
         )
         return cursor.fetchone()[0]
+
+
+class VocabularySimilarity(Func):
+    """How alike two search vectors' own text is: shared words over their sizes.
+
+    Only the answer text (weight D) counts, since answers to one question all
+    share the question's words. Cosine over the sets of stemmed words, 0 to 1.
+    """
+
+    output_field = FloatField()
+
+    def __init__(self, vector, other_vector):
+        super().__init__(vector, other_vector)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (a, a_params), (b, b_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        words_a = f"ts_filter({a}, '{{d}}')"
+        words_b = f"ts_filter({b}, '{{d}}')"
+        sql = (
+            "((SELECT count(*) FROM ("
+            f"SELECT unnest(tsvector_to_array({words_a})) "
+            f"INTERSECT SELECT unnest(tsvector_to_array({words_b}))) AS shared)"
+            f" / sqrt(greatest(length({words_a}) * length({words_b}), 1)))"
+        )
+        # Each side appears twice in the SQL, so its parameters do too.
+        return sql, (*a_params, *b_params, *a_params, *b_params)
+
+
+def related_answers(answer, limit=RELATED_ANSWERS):
+    """Up to `limit` published answers by other mentors to the same question
+    that share a lesson or enough words with `answer`, most in common first.
+
+    `answer.tags` should be prefetched; one query, whatever the number of answers.
+    """
+    lesson_ids = [lesson.pk for lesson in answer.tags.all()]
+    shared_lessons = (
+        TaggedAnswer.objects.filter(content_object=OuterRef("pk"), tag__in=lesson_ids)
+        .values("content_object")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    own_vector = Answer.objects.filter(pk=answer.pk).values("search_vector")
+    return (
+        Answer.objects.published()
+        .filter(question_id=answer.question_id)
+        .exclude(interview__mentor_id=answer.interview.mentor_id)
+        .annotate(
+            shared_lessons=Coalesce(Subquery(shared_lessons, output_field=IntegerField()), 0),
+            similarity=VocabularySimilarity(F("search_vector"), Subquery(own_vector)),
+        )
+        .filter(Q(shared_lessons__gt=0) | Q(similarity__gte=RELATED_MIN_SIMILARITY))
+        .order_by(
+            "-shared_lessons",
+            "-similarity",
+            F("interview__published_at").desc(nulls_last=True),
+            "pk",
+        )
+        .for_display()[:limit]
+    )

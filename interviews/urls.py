@@ -8,6 +8,11 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("mentors/", views.MentorListView.as_view(), name="mentor-list"),
     path("mentors/<slug:slug>/", views.MentorDetailView.as_view(), name="mentor-detail"),
+    path(
+        "mentors/<slug:slug>/<slug:question_slug>/",
+        views.AnswerDetailView.as_view(),
+        name="answer-detail",
+    ),
     path("questions/", views.QuestionListView.as_view(), name="question-list"),
     path("questions/<slug:slug>/", views.QuestionDetailView.as_view(), name="question-detail"),
     path("lessons/", views.LessonListView.as_view(), name="lesson-list"),

@@ -1,5 +1,6 @@
 """Public pages, one module a topic; URLs import the views from here."""
 
+from .answers import AnswerDetailView
 from .browse import (
     HomeView,
     LessonDetailView,
@@ -12,6 +13,7 @@ from .browse import (
 from .search import SearchView
 
 __all__ = [
+    "AnswerDetailView",
     "HomeView",
     "LessonDetailView",
     "LessonListView",
