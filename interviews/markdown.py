@@ -7,6 +7,7 @@ mailto. Templates print the stored result and never render Markdown
 themselves.
 """
 
+import re
 from html.parser import HTMLParser
 
 import markdown as markdown_lib
@@ -29,9 +30,15 @@ URL_SCHEMES = {"http", "https", "mailto"}
 EXTENSIONS = ["extra", "sane_lists", "smarty"]
 
 
+# C0 control characters other than tab and newlines: invisible, and XML 1.0
+# cannot carry them, so a stray one pasted into an answer would break the feeds.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def render_markdown(text):
     """Return sanitized HTML for Markdown `text` ("" for empty input)."""
-    if not text or not text.strip():
+    text = CONTROL_CHARACTERS.sub("", text or "")
+    if not text.strip():
         return ""
     html = markdown_lib.markdown(text, extensions=EXTENSIONS, output_format="html")
     return nh3.clean(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "interviews"
 
@@ -15,7 +15,10 @@ urlpatterns = [
     ),
     path("questions/", views.QuestionListView.as_view(), name="question-list"),
     path("questions/<slug:slug>/", views.QuestionDetailView.as_view(), name="question-detail"),
+    path("questions/<slug:slug>/feed/", feeds.QuestionFeed(), name="question-feed"),
     path("lessons/", views.LessonListView.as_view(), name="lesson-list"),
     path("lessons/<slug:slug>/", views.LessonDetailView.as_view(), name="lesson-detail"),
+    path("lessons/<slug:slug>/feed/", feeds.LessonFeed(), name="lesson-feed"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("feed/", feeds.LatestInterviewsFeed(), name="feed"),
 ]

@@ -57,3 +57,7 @@ def test_html_to_text_keeps_the_words_and_drops_the_markup():
         f"# Title\n\nOne *two* & a < b.\n\n- four\n- [five](https://x.y 'six')\n\n{HIGHLIGHT_START}seven"
     )
     assert html_to_text(html) == "Title One two & a < b. four five seven"
+
+
+def test_control_characters_are_dropped_so_feeds_can_carry_the_html():
+    assert render_markdown("a\x0bb\x01c\x00d e\n") == "<p>abcd e</p>"
