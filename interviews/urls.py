@@ -1,6 +1,8 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from . import feeds, views
+from .sitemaps import SITEMAPS
 
 app_name = "interviews"
 
@@ -21,4 +23,6 @@ urlpatterns = [
     path("lessons/<slug:slug>/feed/", feeds.LessonFeed(), name="lesson-feed"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("feed/", feeds.LatestInterviewsFeed(), name="feed"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
 ]

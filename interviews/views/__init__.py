@@ -10,6 +10,7 @@ from .browse import (
     QuestionDetailView,
     QuestionListView,
 )
+from .crawlers import robots_txt
 from .search import SearchView
 
 __all__ = [
@@ -22,4 +23,5 @@ __all__ = [
     "QuestionDetailView",
     "QuestionListView",
     "SearchView",
+    "robots_txt",
 ]
