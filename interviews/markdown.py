@@ -58,8 +58,15 @@ HIGHLIGHT_START = "\ue000"
 HIGHLIGHT_STOP = "\ue001"
 
 
+# Tags that separate words; inline ones (em, a, code...) sit inside a word's flow.
+BLOCK_TAGS = {
+    "blockquote", "br", "dd", "dl", "dt", "h2", "h3", "h4", "h5", "h6", "hr", "img", "li",
+    "ol", "p", "pre", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+}  # fmt: skip
+
+
 class _TextExtractor(HTMLParser):
-    """Collects the text of an HTML fragment, a space where a tag was."""
+    """Collects the text of an HTML fragment, a space where a block began or ended."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -69,10 +76,12 @@ class _TextExtractor(HTMLParser):
         self.parts.append(data)
 
     def handle_starttag(self, tag, attrs):
-        self.parts.append(" ")
+        if tag in BLOCK_TAGS:
+            self.parts.append(" ")
 
     def handle_endtag(self, tag):
-        self.parts.append(" ")
+        if tag in BLOCK_TAGS:
+            self.parts.append(" ")
 
 
 def html_to_text(html):

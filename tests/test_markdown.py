@@ -54,9 +54,9 @@ def test_empty_markdown_renders_empty():
 
 def test_html_to_text_keeps_the_words_and_drops_the_markup():
     html = render_markdown(
-        f"# Title\n\nOne *two* & a < b.\n\n- four\n- [five](https://x.y 'six')\n\n{HIGHLIGHT_START}seven"
+        f"# Title\n\nOne *two*, & a < b.\n\n- four\n- [five](https://x.y 'six')!\n\n{HIGHLIGHT_START}seven"
     )
-    assert html_to_text(html) == "Title One two & a < b. four five seven"
+    assert html_to_text(html) == "Title One two, & a < b. four five! seven"
 
 
 def test_control_characters_are_dropped_so_feeds_can_carry_the_html():
