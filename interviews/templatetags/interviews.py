@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from django import template
 
-from .. import search
+from .. import meta, search
 
 register = template.Library()
 
@@ -46,3 +46,9 @@ def without_lesson(context, slug=None):
 def highlight(headline):
     """A search headline as safe HTML, the matching words in <mark>."""
     return search.highlight(headline)
+
+
+@register.filter
+def json_ld(data):
+    """`data` as a schema.org JSON-LD <script>, escaped to stay inside it."""
+    return meta.json_ld_script(data)

@@ -3,11 +3,12 @@
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView
 
-from .. import search
+from .. import meta, search
+from ..meta import PageMetaMixin, describe
 from ..models import Answer
 
 
-class AnswerDetailView(DetailView):
+class AnswerDetailView(PageMetaMixin, DetailView):
     """The answer, its question and mentor, the way onward and related reading.
 
     Queries: the answer (with question, interview and mentor), its lessons,
@@ -41,3 +42,12 @@ class AnswerDetailView(DetailView):
             related_answers=search.related_answers(answer),
             **kwargs,
         )
+
+    def page_meta(self, context):
+        answer, mentor = self.object, context["mentor"]
+        return {
+            "title": f"{mentor.name} on {answer.question.title.lower()}",
+            "description": describe(f"{mentor.name}: {answer.body_text}"),
+            "og_type": "article",
+            "image": meta.absolute(self.request, mentor.photo.url if mentor.photo else ""),
+        }

@@ -6,14 +6,16 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.text import Truncator
 from django.views.generic import ListView
 
 from .. import search
+from ..meta import PageMetaMixin
 from ..models import Answer, Question
 from .browse import SLUG_RE, LessonFilterMixin
 
 
-class SearchView(LessonFilterMixin, ListView):
+class SearchView(LessonFilterMixin, PageMetaMixin, ListView):
     """Ranked results with highlighted snippets, narrowable by question and lesson.
 
     Queries with results: count, the page (with headlines), the page's
@@ -24,6 +26,7 @@ class SearchView(LessonFilterMixin, ListView):
 
     template_name = "interviews/search.html"
     context_object_name = "results"
+    canonical_params = ("q", "question", "tag")
 
     def get_paginate_by(self, queryset):
         return settings.SEARCH_RESULTS_PER_PAGE
@@ -85,3 +88,12 @@ class SearchView(LessonFilterMixin, ListView):
             if not active_question:
                 context["question_facets"] = self.question_facets(answers)
         return context
+
+    def page_meta(self, context):
+        text = self.query.text
+        return {
+            "title": f"“{Truncator(text).chars(60)}” · Search" if text else "Search",
+            "description": f"Search every published answer on {settings.SITE_NAME}.",
+            # Result pages are for readers; crawlers get the sitemap instead.
+            "noindex": True,
+        }
