@@ -12,6 +12,7 @@ stored vectors.
 import unicodedata
 from dataclasses import dataclass
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -20,6 +21,7 @@ from django.contrib.postgres.search import (
 )
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     F,
@@ -37,7 +39,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from .markdown import HIGHLIGHT_START, HIGHLIGHT_STOP
-from .models import Answer, Mentor, TaggedAnswer
+from .models import Answer, Interview, TaggedAnswer
 
 MAX_QUERY_LENGTH = 500
 SEARCH_CONFIG = "english"
@@ -80,10 +82,30 @@ def search_query(text):
     return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
 
 
+class IsAnyOf(Func):
+    """`value = ANY(array)`: a condition PostgreSQL can answer from an index.
+
+    Unlike `IN (subquery)`, it can be OR-ed with the full-text match in one
+    bitmap scan, so the GIN index still serves a search that also looks at
+    mentors' names.
+    """
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (value, value_params), (array, array_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        return f"{value} = ANY({array})", (*value_params, *array_params)
+
+
 def _mentor_name_like(text):
     # pg_trgm's `%>`: word_similarity(text, name) above its threshold (0.6),
     # answered once from the trigram index on Mentor.name, not per answer.
-    return Q(interview__mentor__in=Mentor.objects.filter(name__trigram_word_similar=text))
+    interviews = (
+        Interview.objects.filter(mentor__name__trigram_word_similar=text).order_by().values("pk")
+    )
+    return Q(IsAnyOf(F("interview_id"), ArraySubquery(interviews)))
 
 
 def matching_answers(text):
