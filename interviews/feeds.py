@@ -152,7 +152,7 @@ class QuestionFeed(AnswerFeed):
     """`/questions/<slug>/feed/`: new answers to one question."""
 
     def get_object(self, request, slug):
-        return get_object_or_404(Question, slug=slug)
+        return get_object_or_404(Question.objects.public(), slug=slug)
 
     def answers(self, question):
         return Answer.objects.published().filter(question=question)

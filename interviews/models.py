@@ -54,6 +54,11 @@ class QuestionQuerySet(models.QuerySet):
         """The questions a mentor is asked today."""
         return self.standard().filter(is_active=True)
 
+    def public(self):
+        """Questions with a page: the standard set, and a follow-up once it has a published answer."""
+        answered = Exists(Answer.objects.published().filter(question=OuterRef("pk")))
+        return self.filter(Q(is_standard=True) | answered)
+
     def with_answer_counts(self):
         """Annotate `answer_count`: the number of published answers."""
         return self.annotate(

@@ -7,6 +7,7 @@ from django.utils.html import escape
 from tests.factories import (
     AnswerFactory,
     DraftInterviewFactory,
+    FollowUpQuestionFactory,
     MentorFactory,
     PublishedInterviewFactory,
     SubmittedInterviewFactory,
@@ -118,6 +119,17 @@ def test_feeds_stay_well_formed_with_odd_text(client, questions):
 def test_unknown_question_or_lesson_feed_is_404(client, db):
     assert client.get("/questions/no-such-question/feed/").status_code == 404
     assert client.get("/lessons/no-such-lesson/feed/").status_code == 404
+
+
+def test_a_follow_up_question_has_no_feed_until_an_answer_is_published(client, questions):
+    draft = answer_by(
+        "Asked Once", FollowUpQuestionFactory(), interview_factory=DraftInterviewFactory
+    )
+    url = f"/questions/{draft.question.slug}/feed/"
+    assert client.get(url).status_code == 404  # its wording is not public yet
+    draft.interview.status, draft.interview.published_at = "published", draft.interview.created_at
+    draft.interview.save()
+    assert authors(parse(client, url)) == ["Asked Once"]
 
 
 def test_pages_link_their_feeds_for_autodiscovery(client, questions):

@@ -6,6 +6,7 @@ from django.urls import reverse
 from tests.factories import (
     AnswerFactory,
     DraftInterviewFactory,
+    FollowUpQuestionFactory,
     MentorFactory,
     PublishedInterviewFactory,
     WithdrawnInterviewFactory,
@@ -100,6 +101,11 @@ def test_results_can_be_filtered_by_question(client, questions):
     assert f"question={questions[1].slug}" in everything.content.decode()
     assert names(filtered) == ["Second Question"]
     assert client.get(SEARCH, {"q": "baselines", "question": "no-such"}).status_code == 404
+    # A follow-up asked in an unpublished interview is not named, even to say "no results".
+    hidden = answer_by(
+        "Drafted", FollowUpQuestionFactory(), "Baselines.", (), DraftInterviewFactory
+    )
+    assert client.get(SEARCH, {"q": "x", "question": hidden.question.slug}).status_code == 404
 
 
 def test_results_can_be_filtered_by_lesson(client, questions):

@@ -42,7 +42,9 @@ class SearchView(LessonFilterMixin, PageMetaMixin, ListView):
             return None
         if not SLUG_RE.match(slug):
             raise Http404("No such question.")
-        return get_object_or_404(Question.objects.only("pk", "slug", "title", "text"), slug=slug)
+        return get_object_or_404(
+            Question.objects.public().only("pk", "slug", "title", "text"), slug=slug
+        )
 
     def matching_answers(self):
         if not self.query.has_words:
