@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
     "taggit",
     "interviews",
 ]
@@ -67,7 +68,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "applyingml.urls"
 # A failed CSRF check on the mentor's form hands back what they typed.
-CSRF_FAILURE_VIEW = "interviews.views_submission.csrf_failure"
+CSRF_FAILURE_VIEW = "interviews.views.submission.csrf_failure"
 WSGI_APPLICATION = "applyingml.wsgi.application"
 
 TEMPLATES = [
@@ -188,6 +189,8 @@ SITE_TAGLINE = (
 
 # How many answers a question or lesson page shows at once.
 ANSWERS_PER_PAGE = 10
+# How many search results a page shows (snippets, so more than whole answers).
+SEARCH_RESULTS_PER_PAGE = 20
 
 LOGGING = {
     "version": 1,

@@ -8,6 +8,9 @@ class InterviewsConfig(AppConfig):
     name = "interviews"
     verbose_name = "Interviews"
 
+    def ready(self):
+        from . import signals  # noqa: F401  (connects the receivers)
+
 
 class EditorsAdminConfig(admin_apps.AdminConfig):
     """django.contrib.admin, with the editors' site (review queue, dashboard) as default."""

@@ -1,6 +1,6 @@
 import pytest
 
-from interviews.markdown import render_markdown
+from interviews.markdown import HIGHLIGHT_START, html_to_text, render_markdown
 
 
 @pytest.mark.parametrize(
@@ -50,3 +50,14 @@ def test_links_get_nofollow():
 def test_empty_markdown_renders_empty():
     assert render_markdown("") == ""
     assert render_markdown("   \n") == ""
+
+
+def test_html_to_text_keeps_the_words_and_drops_the_markup():
+    html = render_markdown(
+        f"# Title\n\nOne *two*, & a < b.\n\n- four\n- [five](https://x.y 'six')!\n\n{HIGHLIGHT_START}seven"
+    )
+    assert html_to_text(html) == "Title One two, & a < b. four five! seven"
+
+
+def test_control_characters_are_dropped_so_feeds_can_carry_the_html():
+    assert render_markdown("a\x0bb\x01c\x00d e\n") == "<p>abcd e</p>"

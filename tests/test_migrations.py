@@ -1,9 +1,13 @@
+import importlib
 import io
 
 import pytest
+from django.apps import apps as global_apps
+from django.contrib.postgres.search import SearchQuery
 from django.core.management import call_command
 
-from interviews.models import Question
+from interviews.models import Answer, Question
+from tests.factories import AnswerFactory, MentorFactory, PublishedInterviewFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,3 +44,22 @@ def test_no_pending_migrations():
     out = io.StringIO()
     call_command("makemigrations", "--check", "--dry-run", stdout=out)
     assert "No changes detected" in out.getvalue()
+
+
+def test_search_migration_fills_existing_answers(questions):
+    answer = AnswerFactory(
+        interview=PublishedInterviewFactory(mentor=MentorFactory(name="Migrated Person")),
+        question=questions[0],
+        body="Existing *rows* & text.",
+        lessons=["legacy"],
+    )
+    Answer.objects.update(body_text="", search_vector=None)
+    migration = importlib.import_module("interviews.migrations.0006_search")
+
+    migration.fill_search_columns(global_apps, None)
+
+    answer.refresh_from_db()
+    assert answer.body_text == "Existing rows & text."
+    for words in ("legacy", "rows", "migrated"):
+        query = SearchQuery(words, config="english")
+        assert list(Answer.objects.filter(search_vector=query)) == [answer], words

@@ -1,7 +1,8 @@
 import pytest
+from django.contrib.postgres.search import SearchQuery
 from django.db import IntegrityError, transaction
 
-from interviews.models import Answer, Interview, Lesson, Mentor
+from interviews.models import Answer, Interview, Lesson, Mentor, TaggedAnswer
 from tests.factories import (
     AnswerFactory,
     DraftInterviewFactory,
@@ -94,3 +95,75 @@ def test_one_published_interview_per_mentor():
         transaction.atomic(),
     ):
         PublishedInterviewFactory(mentor=mentor)
+
+
+# --- The stored search vector follows its inputs ---------------------------------
+
+
+def found(words):
+    query = SearchQuery(words, config="english")
+    return set(Answer.objects.filter(search_vector=query).values_list("pk", flat=True))
+
+
+def test_search_vector_weighs_question_and_lessons_over_mentor_over_text(questions):
+    mentor = MentorFactory(name="Weighted Person", role="Researcher", company="Acme")
+    answer = AnswerFactory(
+        interview=PublishedInterviewFactory(mentor=mentor),
+        question=questions[2],  # "How do you spend your time day-to-day?"
+        body="Mostly *reading* papers.",
+        lessons=["curiosity"],
+    )
+    answer.refresh_from_db()
+    vector = answer.search_vector
+    assert "'curios':" in vector and "'spend':" in vector
+    assert all(f"'{word}':" in vector for word in ("weight", "research", "acm", "read"))
+    weights = {
+        lexeme.strip("'"): positions[-1]
+        for lexeme, positions in (item.split(":") for item in vector.split())
+    }
+    assert weights["curios"] == weights["spend"] == "A"
+    assert weights["weight"] == weights["research"] == weights["acm"] == "B"
+    assert weights["read"].isdigit()  # D, the default weight, is not printed
+    assert answer.body_text == "Mostly reading papers."
+
+
+def test_search_vector_follows_the_answer_its_mentor_and_its_question(questions):
+    answer = AnswerFactory(question=questions[0], body="Gradient boosting.")
+    assert found("boosting") == {answer.pk}
+
+    answer.body = "Logistic regression."
+    answer.save()
+    assert found("boosting") == set() and found("regression") == {answer.pk}
+
+    mentor = answer.interview.mentor
+    mentor.name, mentor.company = "Renamed Person", "Zephyrcorp"
+    mentor.save()
+    assert found("Renamed") == found("Zephyrcorp") == {answer.pk}
+
+    question = questions[0]
+    question.text = "What do you think about hyperparameters?"
+    question.save()
+    assert found("hyperparameters") == {answer.pk}
+
+
+def test_search_vector_follows_lessons(questions):
+    answer = AnswerFactory(question=questions[0], body="Short answer.")
+    answer.tags.add("Causal inference")
+    assert found("causal") == {answer.pk}
+
+    lesson = Lesson.objects.get(name="Causal inference")
+    lesson.name = "Uplift modelling"
+    lesson.save()
+    assert found("causal") == set() and found("uplift") == {answer.pk}
+
+    answer.tags.set(["experiments"])
+    assert found("uplift") == set() and found("experiments") == {answer.pk}
+
+    Lesson.objects.get(name="experiments").delete()
+    assert found("experiments") == set()
+
+    # As the admin's lesson inline does it: a through row on its own.
+    TaggedAnswer.objects.create(
+        content_object=answer, tag=Lesson.objects.create(name="Bandits", slug="bandits")
+    )
+    assert found("bandits") == {answer.pk}

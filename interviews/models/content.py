@@ -4,19 +4,27 @@ What readers may see is decided once, in `Interview.public_filter()`; every
 public QuerySet method (`Interview.objects.published()`,
 `Answer.objects.published()`, `Mentor.objects.published()`,
 `Lesson.objects.in_use()`) goes through it.
+
+Each answer stores the document search finds it by (`Answer.search_vector`):
+saving an answer, its mentor, its question or a lesson, and tagging, refresh
+it through `AnswerQuerySet.update_search_vector()`.
 """
 
+from django.apps import apps as global_apps
+from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models, transaction
-from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import Lower
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Concat, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
-from ..markdown import render_markdown
+from ..markdown import html_to_text, render_markdown
 from .workflow import InterviewWorkflow
 
 
@@ -48,6 +56,11 @@ class QuestionQuerySet(models.QuerySet):
         """The questions a mentor is asked today."""
         return self.standard().filter(is_active=True)
 
+    def public(self):
+        """Questions with a page: the standard set, and a follow-up once it has a published answer."""
+        answered = Exists(Answer.objects.published().filter(question=OuterRef("pk")))
+        return self.filter(Q(is_standard=True) | answered)
+
     def with_answer_counts(self):
         """Annotate `answer_count`: the number of published answers."""
         return self.annotate(
@@ -78,7 +91,52 @@ class AnswerQuerySet(models.QuerySet):
 
     def for_display(self):
         """Load what an answer card shows, in a fixed number of queries."""
-        return self.select_related("question", "interview__mentor").prefetch_related("tags")
+        return (
+            self.select_related("question", "interview__mentor")
+            .prefetch_related("tags")
+            .defer("search_vector")
+        )
+
+    def update_search_vector(self):
+        """Recompute the stored search document of these answers in one UPDATE."""
+        return self.update(search_vector=answer_search_vector())
+
+
+def answer_search_vector(apps=global_apps):
+    """The weighted document an answer is found by, as one SQL expression.
+
+    The question and the lessons weigh most (A), then who answered (B), then
+    the answer's text (D): a lesson match outranks a passing mention. Related
+    rows come in through subqueries because an UPDATE cannot join; `apps`
+    lets the data migration use its historical models.
+    """
+    question_model = apps.get_model("interviews", "Question")
+    interview_model = apps.get_model("interviews", "Interview")
+    tagged_model = apps.get_model("interviews", "TaggedAnswer")
+    question = question_model.objects.filter(pk=OuterRef("question_id")).values(
+        words=Concat("title", Value(" "), "text", output_field=models.TextField())
+    )
+    mentor = interview_model.objects.filter(pk=OuterRef("interview_id")).values(
+        words=Concat(
+            "mentor__name",
+            Value(" "),
+            "mentor__role",
+            Value(" "),
+            "mentor__company",
+            output_field=models.TextField(),
+        )
+    )
+    lessons = (
+        tagged_model.objects.filter(content_object=OuterRef("pk"))
+        .values("content_object")
+        .annotate(words=StringAgg("tag__name", " "))
+        .values("words")
+    )
+    return (
+        SearchVector(Subquery(question), Subquery(lessons), weight="A", config="english")
+        + SearchVector(Subquery(mentor), weight="B", config="english")
+        + SearchVector("body_text", weight="D", config="english")
+    )
 
 
 class LessonQuerySet(models.QuerySet):
@@ -125,14 +183,21 @@ class Mentor(models.Model):
 
     class Meta:
         ordering = ["name"]
+        indexes = [
+            # Finds names by trigram similarity, so search forgives a typo in a name.
+            GinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="mentor_name_trgm_idx")
+        ]
 
     def __str__(self):
         return self.name
 
     def save(self, *args, **kwargs):
+        adding = self._state.adding
         if not self.slug:
             self.slug = unique_slug(Mentor, self.name)
         super().save(*args, **kwargs)
+        if not adding:  # name, role and company are part of every answer's search document
+            Answer.objects.filter(interview__mentor=self).update_search_vector()
 
     def get_absolute_url(self):
         return reverse("interviews:mentor-detail", args=[self.slug])
@@ -187,9 +252,12 @@ class Question(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        adding = self._state.adding
         if not self.slug:
             self.slug = unique_slug(Question, self.title or self.text[:60])
         super().save(*args, **kwargs)
+        if not adding:  # the wording is part of its answers' search documents
+            Answer.objects.filter(question=self).update_search_vector()
 
     def get_absolute_url(self):
         return reverse("interviews:question-detail", args=[self.slug])
@@ -287,9 +355,13 @@ class Answer(models.Model):
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     body = models.TextField(help_text="Markdown.")
     body_html = models.TextField(blank=True, editable=False)
+    body_text = models.TextField(
+        blank=True, editable=False, help_text="Plain text of body_html, for search."
+    )
     tags = TaggableManager(
         "lessons", through="TaggedAnswer", blank=True, help_text="Lessons, separated by commas."
     )
+    search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -302,17 +374,28 @@ class Answer(models.Model):
                 fields=["interview", "question"], name="answer_one_per_interview_question"
             ),
         ]
-        indexes = [models.Index(fields=["question", "interview"], name="answer_question_idx")]
+        indexes = [
+            models.Index(fields=["question", "interview"], name="answer_question_idx"),
+            GinIndex(fields=["search_vector"], name="answer_search_idx"),
+        ]
 
     def __str__(self):
         return f"Answer #{self.pk}"
 
     def save(self, *args, **kwargs):
         self.body_html = render_markdown(self.body)
+        self.body_text = html_to_text(self.body_html)
         super().save(*args, **kwargs)
+        Answer.objects.filter(pk=self.pk).update_search_vector()
 
     def get_absolute_url(self):
-        # The stable anchor on the mentor's page.
+        """The answer's own page (load `interview__mentor` and `question` with it)."""
+        return reverse(
+            "interviews:answer-detail", args=[self.interview.mentor.slug, self.question.slug]
+        )
+
+    def get_anchor_url(self):
+        """The answer in place: its stable anchor on the mentor's page."""
         return f"{self.interview.get_absolute_url()}#{self.question.slug}"
 
 
@@ -332,11 +415,13 @@ class Lesson(TagBase):
 
     def save(self, *args, **kwargs):
         old_slug = None
-        if self.pk is not None:
+        if self.pk is not None and not self._state.adding:
             old_slug = Lesson.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
         super().save(*args, **kwargs)
-        if old_slug and old_slug != self.slug:
-            LessonRedirect.point(old_slug, self)
+        if old_slug is not None:  # a renamed lesson is found under its new name
+            Answer.objects.filter(tags=self).update_search_vector()
+            if old_slug != self.slug:
+                LessonRedirect.point(old_slug, self)
 
     def get_absolute_url(self):
         return reverse("interviews:lesson-detail", args=[self.slug])
@@ -371,6 +456,8 @@ class Lesson(TagBase):
                 LessonRedirect.point(lesson.slug, self)
             LessonRedirect.objects.filter(lesson_id__in=other_ids).update(lesson=self)
             Lesson.objects.filter(pk__in=other_ids).delete()
+            # Rows moved with update() send no signals: refresh what search finds.
+            Answer.objects.filter(tags=self).update_search_vector()
         return len(moving)
 
 

@@ -1,19 +1,24 @@
-"""Links that add or remove one lesson from the lessons a page is filtered by.
+"""Template helpers for the interviews pages.
 
-Views put `active_lessons` (Lesson rows) and `filter_path` (where filtered
-links point: the question page, or `/lessons/`) in the context.
+Lesson filter links add or remove one lesson from the lessons a page is
+filtered by. Views put `active_lessons` (Lesson rows) and `filter_path`
+(where filtered links point: the question page, `/lessons/` or `/search/`)
+in the context, and optionally `filter_keep`: (name, value) pairs every
+filter link carries, such as the search terms.
 """
 
 from urllib.parse import urlencode
 
 from django import template
 
+from .. import meta, search
+
 register = template.Library()
 
 
 def _filter_url(context, slugs):
     # The page number is dropped: a different filter starts on page one.
-    query = urlencode([("tag", slug) for slug in slugs])
+    query = urlencode([*context.get("filter_keep", []), *(("tag", slug) for slug in slugs)])
     path = context["filter_path"]
     return f"{path}?{query}" if query else path
 
@@ -49,3 +54,15 @@ def field_widget(field, **attrs):
     if described_by:
         attrs["aria-describedby"] = " ".join(described_by)
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def highlight(headline):
+    """A search headline as safe HTML, the matching words in <mark>."""
+    return search.highlight(headline)
+
+
+@register.filter
+def json_ld(data):
+    """`data` as a schema.org JSON-LD <script>, escaped to stay inside it."""
+    return meta.json_ld_script(data)

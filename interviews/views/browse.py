@@ -1,4 +1,6 @@
-"""Public pages. Each view states the queries it makes; tests pin the counts.
+"""Browsing pages: home, mentors, questions, lessons.
+
+Each view states the queries it makes; tests pin the counts.
 
 Everything readers see comes through the `published()` QuerySet methods.
 """
@@ -9,11 +11,14 @@ from django.conf import settings
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .models import Answer, Interview, Lesson, Question
+from .. import meta
+from ..meta import PageMetaMixin, describe
+from ..models import Answer, Interview, Lesson, Question
 
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
 MAX_LESSON_FILTERS = 8
@@ -58,10 +63,17 @@ class LessonFilterMixin:
         )
 
 
-class HomeView(TemplateView):
+class HomeView(PageMetaMixin, TemplateView):
     """Latest interviews, the questions and the most-used lessons: 3 queries."""
 
     template_name = "interviews/home.html"
+
+    def page_meta(self, context):
+        return {
+            "title": "",
+            "description": settings.SITE_TAGLINE,
+            "json_ld": meta.website_json_ld(self.request),
+        }
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -74,18 +86,25 @@ class HomeView(TemplateView):
         )
 
 
-class MentorListView(ListView):
+class MentorListView(PageMetaMixin, ListView):
     """Mentors with a published interview, newest first: 2 queries (count, page)."""
 
     template_name = "interviews/mentor_list.html"
     context_object_name = "interviews"
     paginate_by = 50
 
+    def page_meta(self, context):
+        return {
+            "title": "Mentors",
+            "description": "Every practitioner who has shared their lessons on "
+            f"{settings.SITE_NAME}, newest first.",
+        }
+
     def get_queryset(self):
         return Interview.objects.published().select_related("mentor").newest_first()
 
 
-class MentorDetailView(DetailView):
+class MentorDetailView(PageMetaMixin, DetailView):
     """One interview: 3 queries (interview and mentor, answers, their lessons)."""
 
     template_name = "interviews/mentor_detail.html"
@@ -105,12 +124,35 @@ class MentorDetailView(DetailView):
         )
         return super().get_context_data(mentor=self.object.mentor, answers=answers, **kwargs)
 
+    def page_meta(self, context):
+        mentor = context["mentor"]
+        count = len(context["answers"])
+        summary = (
+            f"{mentor.name} on applying machine learning at work: {count} answer{pluralize(count)}."
+        )
+        return {
+            "title": f"{mentor.name}, {mentor.headline}" if mentor.headline else mentor.name,
+            "description": describe(f"{summary} {mentor.bio}"),
+            "og_type": "profile",
+            "image": meta.absolute(self.request, mentor.photo.url if mentor.photo else ""),
+            "json_ld": meta.profile_page_json_ld(
+                self.request, self.object, self.canonical_url(context)
+            ),
+        }
 
-class QuestionListView(ListView):
+
+class QuestionListView(PageMetaMixin, ListView):
     """The questions in order with their published answer counts: 1 query."""
 
     template_name = "interviews/question_list.html"
     context_object_name = "questions"
+
+    def page_meta(self, context):
+        return {
+            "title": "Questions",
+            "description": "The questions every mentor answers, each with every published "
+            "answer side by side.",
+        }
 
     def get_queryset(self):
         # Retired standard questions stay listed while published answers use them.
@@ -121,7 +163,7 @@ class QuestionListView(ListView):
         ]
 
 
-class QuestionDetailView(LessonFilterMixin, ListView):
+class QuestionDetailView(LessonFilterMixin, PageMetaMixin, ListView):
     """Every published answer to one question, paginated, optionally by lesson.
 
     Queries: question, the question list for previous/next, active lessons
@@ -130,6 +172,7 @@ class QuestionDetailView(LessonFilterMixin, ListView):
 
     template_name = "interviews/question_detail.html"
     context_object_name = "answers"
+    canonical_params = ("tag",)
 
     def get_paginate_by(self, queryset):
         return settings.ANSWERS_PER_PAGE
@@ -170,11 +213,26 @@ class QuestionDetailView(LessonFilterMixin, ListView):
             raise Http404("No such question.")
         return context
 
+    def page_meta(self, context):
+        lessons = ", ".join(lesson.name for lesson in self.active_lessons)
+        return {
+            "title": f"{self.question.title} ({lessons})" if lessons else self.question.title,
+            "description": describe(f"Every mentor's answer to: {self.question.text}"),
+            "json_ld": meta.qa_page_json_ld(
+                self.request,
+                self.question,
+                context["answers"],
+                context["paginator"].count,
+                self.canonical_url(context),
+            ),
+        }
 
-class LessonListView(LessonFilterMixin, ListView):
+
+class LessonListView(LessonFilterMixin, PageMetaMixin, ListView):
     """`/lessons/`: every lesson in use with counts; with `?tag=`, the answers."""
 
     context_object_name = "answers"
+    canonical_params = ("tag",)
 
     def get_paginate_by(self, queryset):
         return settings.ANSWERS_PER_PAGE if self.active_lessons else None
@@ -205,6 +263,19 @@ class LessonListView(LessonFilterMixin, ListView):
         else:
             context["lessons"] = Lesson.objects.in_use()
         return context
+
+    def page_meta(self, context):
+        if not self.active_lessons:
+            return {
+                "title": "Lessons",
+                "description": "The lessons mentors' answers are tagged with, with how many "
+                "answers carry each.",
+            }
+        names = [lesson.name for lesson in self.active_lessons]
+        return {
+            "title": f"{' + '.join(names)} · Lessons",
+            "description": describe(f"Answers from mentors about {' and '.join(names)}."),
+        }
 
 
 class LessonDetailView(LessonListView):

@@ -19,10 +19,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
-from . import emails, ratelimit
-from .forms import AnswersForm, NominationForm, ProfileForm
-from .markdown import render_markdown
-from .models import Answer, Interview, Invitation, Question, Revision, TamperedLink
+from .. import emails, ratelimit
+from ..forms import AnswersForm, NominationForm, ProfileForm
+from ..markdown import render_markdown
+from ..models import Answer, Interview, Invitation, Question, Revision, TamperedLink
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,192 @@
+"""Atom feeds: new interviews, and new answers to one question or with one lesson.
+
+Entries carry the whole sanitized HTML in <content> (a short plain-text
+<summary> beside it), the mentor as author, the interview's publication
+date as `published` and the answer's last change as `updated`. Items come
+from the `published()` QuerySet methods like every public page.
+"""
+
+import copy
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
+from django.utils.text import Truncator
+
+from .markdown import CONTROL_CHARACTERS
+from .models import Answer, Interview, Lesson, Question
+
+FEED_ITEMS = 30
+SUMMARY_WORDS = 60
+
+
+class FullContentAtom1Feed(Atom1Feed):
+    """Atom with an entry's full HTML in <content>, which Atom1Feed leaves out."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content"):
+            handler.addQuickElement("content", item["content"], {"type": "html"})
+
+
+def plain(text):
+    # XML 1.0 cannot carry control characters; drop any in names and titles.
+    return CONTROL_CHARACTERS.sub("", text)
+
+
+class BaseFeed(Feed):
+    feed_type = FullContentAtom1Feed
+    language = "en"
+
+    def __call__(self, request, *args, **kwargs):
+        # One Feed instance serves every request; a copy per request can hold
+        # the request for the links the framework does not make absolute.
+        feed = copy.copy(self)
+        feed.request = request
+        return Feed.__call__(feed, request, *args, **kwargs)
+
+    def item_author_name(self, item):
+        return plain(self.mentor_of(item).name)
+
+    def item_author_link(self, item):
+        return self.request.build_absolute_uri(self.mentor_of(item).get_absolute_url())
+
+    def summary(self, text):
+        # Atom1Feed marks the summary as HTML, so plain text is escaped.
+        return escape(Truncator(text).words(SUMMARY_WORDS))
+
+    def item_extra_kwargs(self, item):
+        return {"content": self.item_content(item)}
+
+
+class LatestInterviewsFeed(BaseFeed):
+    """`/feed/`: the newest published interviews, each entry the whole interview."""
+
+    title = f"New interviews · {settings.SITE_NAME}"
+    subtitle = settings.SITE_TAGLINE
+
+    def link(self):
+        return reverse("interviews:mentor-list")
+
+    def items(self):
+        answers = (
+            Answer.objects.select_related("question")
+            .defer("search_vector")
+            .order_by("question__position", "question__pk")
+        )
+        return (
+            Interview.objects.published()
+            .select_related("mentor")
+            .prefetch_related(Prefetch("answers", queryset=answers))
+            .newest_first()[:FEED_ITEMS]
+        )
+
+    def mentor_of(self, interview):
+        return interview.mentor
+
+    def item_title(self, interview):
+        mentor = interview.mentor
+        return plain(f"{mentor.name}, {mentor.headline}" if mentor.headline else mentor.name)
+
+    def item_link(self, interview):
+        return interview.mentor.get_absolute_url()
+
+    def item_description(self, interview):
+        first = next(iter(interview.answers.all()), None)
+        return self.summary(first.body_text if first else interview.mentor.bio)
+
+    def item_content(self, interview):
+        return render_to_string("interviews/feeds/interview_content.html", {"interview": interview})
+
+    def item_pubdate(self, interview):
+        return interview.published_at
+
+    def item_updateddate(self, interview):
+        return max(
+            [interview.published_at, interview.updated_at]
+            + [answer.updated_at for answer in interview.answers.all()]
+        )
+
+
+class AnswerFeed(BaseFeed):
+    """Entries are single answers, newest interviews first."""
+
+    def answers(self, obj):
+        raise NotImplementedError
+
+    def items(self, obj):
+        return (
+            self.answers(obj).for_display().order_by("-interview__published_at", "-pk")[:FEED_ITEMS]
+        )
+
+    def mentor_of(self, answer):
+        return answer.interview.mentor
+
+    def item_link(self, answer):
+        return answer.get_absolute_url()
+
+    def item_description(self, answer):
+        return self.summary(answer.body_text)
+
+    def item_content(self, answer):
+        return answer.body_html
+
+    def item_pubdate(self, answer):
+        return answer.interview.published_at
+
+    def item_updateddate(self, answer):
+        # An answer written before its interview was published was last
+        # updated, for readers, when it was published.
+        return max(answer.updated_at, answer.interview.published_at)
+
+    def item_categories(self, answer):
+        return [plain(lesson.name) for lesson in answer.tags.all()]
+
+
+class QuestionFeed(AnswerFeed):
+    """`/questions/<slug>/feed/`: new answers to one question."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Question.objects.public(), slug=slug)
+
+    def answers(self, question):
+        return Answer.objects.published().filter(question=question)
+
+    def title(self, question):
+        return plain(f"New answers to “{question.title}” · {settings.SITE_NAME}")
+
+    def subtitle(self, question):
+        return plain(question.text)
+
+    def link(self, question):
+        return question.get_absolute_url()
+
+    def item_title(self, answer):
+        return plain(answer.interview.mentor.name)
+
+
+class LessonFeed(AnswerFeed):
+    """`/lessons/<slug>/feed/`: new answers carrying one lesson."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Lesson, slug=slug)
+
+    def answers(self, lesson):
+        return Answer.objects.published().with_lessons([lesson.slug])
+
+    def title(self, lesson):
+        return plain(f"New answers on {lesson.name} · {settings.SITE_NAME}")
+
+    def subtitle(self, lesson):
+        return plain(f"Answers from mentors tagged with the lesson “{lesson.name}”.")
+
+    def link(self, lesson):
+        return lesson.get_absolute_url()
+
+    def item_title(self, answer):
+        return plain(f"{answer.interview.mentor.name} on {answer.question.title.lower()}")

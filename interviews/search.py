@@ -1,0 +1,237 @@
+"""Full-text search over published answers.
+
+`clean_query()` makes what a reader typed safe to hand to PostgreSQL;
+`matching_answers()` is every published answer it finds, `ranked()` orders
+them and `with_headlines()` adds highlighted snippets. Matching reads the
+stored, GIN-indexed `Answer.search_vector` (see `answer_search_vector()` in
+models.py); no query computes `to_tsvector` over the table.
+`related_answers()` finds further reading for one answer from the same
+stored vectors.
+"""
+
+import unicodedata
+from dataclasses import dataclass
+
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    TrigramWordSimilarity,
+)
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from .markdown import HIGHLIGHT_START, HIGHLIGHT_STOP
+from .models import Answer, Interview, TaggedAnswer
+
+MAX_QUERY_LENGTH = 500
+SEARCH_CONFIG = "english"
+RELATED_ANSWERS = 5
+# Share of words two answers must have in common to count as related reading
+# without a shared lesson (cosine over their sets of stemmed words; unrelated
+# answers to one question share under 0.1 of them, related ones more).
+RELATED_MIN_SIMILARITY = 0.1
+
+# Characters no query needs: controls (NUL is refused by PostgreSQL outright),
+# lone surrogates (cannot be encoded) and private use (our highlight markers).
+_DROPPED_CATEGORIES = {"Cc", "Cs", "Co"}
+
+
+@dataclass(frozen=True)
+class CleanQuery:
+    text: str
+    truncated: bool = False
+
+    @property
+    def has_words(self):
+        """False for punctuation alone: nothing a search could match."""
+        return any(ch.isalnum() for ch in self.text)
+
+
+def clean_query(raw):
+    """What the reader typed, without unusable characters, at most 500 characters."""
+    kept = "".join(
+        " " if unicodedata.category(ch) in _DROPPED_CATEGORIES else ch for ch in raw or ""
+    )
+    text = " ".join(kept.split())
+    if len(text) > MAX_QUERY_LENGTH:
+        return CleanQuery(text[:MAX_QUERY_LENGTH].rstrip(), truncated=True)
+    return CleanQuery(text)
+
+
+def search_query(text):
+    # Web-search syntax ("a phrase", -excluded, or) never raises on odd input,
+    # unlike to_tsquery: an unclosed quote or a lone "&" is simply ignored.
+    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+
+
+class IsAnyOf(Func):
+    """`value = ANY(array)`: a condition PostgreSQL can answer from an index.
+
+    Unlike `IN (subquery)`, it can be OR-ed with the full-text match in one
+    bitmap scan, so the GIN index still serves a search that also looks at
+    mentors' names.
+    """
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (value, value_params), (array, array_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        return f"{value} = ANY({array})", (*value_params, *array_params)
+
+
+def _mentor_name_like(text):
+    # pg_trgm's `%>`: word_similarity(text, name) above its threshold (0.6),
+    # answered once from the trigram index on Mentor.name, not per answer.
+    interviews = (
+        Interview.objects.filter(mentor__name__trigram_word_similar=text).order_by().values("pk")
+    )
+    return Q(IsAnyOf(F("interview_id"), ArraySubquery(interviews)))
+
+
+def matching_answers(text):
+    """Published answers matching `text`: its words, or a mentor's name with a typo."""
+    return Answer.objects.published().filter(
+        Q(search_vector=search_query(text)) | _mentor_name_like(text)
+    )
+
+
+def ranked(answers, text):
+    """`answers` best first, annotated with `rank`.
+
+    The stored vector is weighted (question and lessons over mentor over
+    text), so SearchRank puts a lesson match above a passing mention. A
+    mentor's name found by similarity alone ranks by how close it is.
+    """
+    name_similarity = Case(
+        When(
+            _mentor_name_like(text),
+            then=TrigramWordSimilarity(text, "interview__mentor__name"),
+        ),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    return answers.annotate(
+        rank=SearchRank(F("search_vector"), search_query(text)) + name_similarity
+    ).order_by("-rank", F("interview__published_at").desc(nulls_last=True), "pk")
+
+
+def with_headlines(answers, text):
+    """Annotate `headline`: the passages of the answer's text that match.
+
+    ts_headline is costly, so annotate the page being shown only; PostgreSQL
+    evaluates it after the sort and limit. It runs over the plain-text copy
+    of the answer, marked with private-use characters that `highlight()`
+    turns into <mark> once everything else is escaped.
+    """
+    return answers.annotate(
+        headline=SearchHeadline(
+            "body_text",
+            search_query(text),
+            config=SEARCH_CONFIG,
+            start_sel=HIGHLIGHT_START,
+            stop_sel=HIGHLIGHT_STOP,
+            max_words=35,
+            min_words=15,
+            max_fragments=2,
+            fragment_delimiter=" … ",
+        )
+    )
+
+
+def highlight(headline):
+    """A headline as safe HTML: everything escaped, the matches in <mark>."""
+    # Safe: escaped first, and only our own markers become tags.
+    return mark_safe(
+        escape(headline or "").replace(HIGHLIGHT_START, "<mark>").replace(HIGHLIGHT_STOP, "</mark>")
+    )
+
+
+def reduces_to_nothing(text):
+    """True when PostgreSQL finds no searchable word in `text` (only stop words)."""
+    # Asked of the parser directly: no table is read.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT numnode(websearch_to_tsquery(%s::regconfig, %s)) = 0", [SEARCH_CONFIG, text]
+        )
+        return cursor.fetchone()[0]
+
+
+class VocabularySimilarity(Func):
+    """How alike two search vectors' own text is: shared words over their sizes.
+
+    Only the answer text (weight D) counts, since answers to one question all
+    share the question's words. Cosine over the sets of stemmed words, 0 to 1.
+    """
+
+    output_field = FloatField()
+
+    def __init__(self, vector, other_vector):
+        super().__init__(vector, other_vector)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (a, a_params), (b, b_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        words_a = f"ts_filter({a}, '{{d}}')"
+        words_b = f"ts_filter({b}, '{{d}}')"
+        sql = (
+            "((SELECT count(*) FROM ("
+            f"SELECT unnest(tsvector_to_array({words_a})) "
+            f"INTERSECT SELECT unnest(tsvector_to_array({words_b}))) AS shared)"
+            f" / sqrt(greatest(length({words_a}) * length({words_b}), 1)))"
+        )
+        # Each side appears twice in the SQL, so its parameters do too.
+        return sql, (*a_params, *b_params, *a_params, *b_params)
+
+
+def related_answers(answer, limit=RELATED_ANSWERS):
+    """Up to `limit` published answers by other mentors to the same question
+    that share a lesson or enough words with `answer`, most in common first.
+
+    `answer.tags` should be prefetched; one query, whatever the number of answers.
+    """
+    lesson_ids = [lesson.pk for lesson in answer.tags.all()]
+    shared_lessons = (
+        TaggedAnswer.objects.filter(content_object=OuterRef("pk"), tag__in=lesson_ids)
+        .values("content_object")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    own_vector = Answer.objects.filter(pk=answer.pk).values("search_vector")
+    return (
+        Answer.objects.published()
+        .filter(question_id=answer.question_id)
+        .exclude(interview__mentor_id=answer.interview.mentor_id)
+        .annotate(
+            shared_lessons=Coalesce(Subquery(shared_lessons, output_field=IntegerField()), 0),
+            similarity=VocabularySimilarity(F("search_vector"), Subquery(own_vector)),
+        )
+        .filter(Q(shared_lessons__gt=0) | Q(similarity__gte=RELATED_MIN_SIMILARITY))
+        .order_by(
+            "-shared_lessons",
+            "-similarity",
+            F("interview__published_at").desc(nulls_last=True),
+            "pk",
+        )
+        .for_display()[:limit]
+    )

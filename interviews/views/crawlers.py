@@ -1,0 +1,16 @@
+"""`/robots.txt`: what crawlers may fetch, and where the sitemap is."""
+
+from django.shortcuts import render
+from django.urls import reverse
+
+
+def robots_txt(request):
+    return render(
+        request,
+        "robots.txt",
+        {
+            "admin_path": reverse("admin:index"),
+            "sitemap_url": request.build_absolute_uri(reverse("interviews:sitemap")),
+        },
+        content_type="text/plain; charset=utf-8",
+    )

@@ -1,0 +1,101 @@
+"""`/search/?q=...`: published answers ranked by full-text search."""
+
+from django.conf import settings
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.text import Truncator
+from django.views.generic import ListView
+
+from .. import search
+from ..meta import PageMetaMixin
+from ..models import Answer, Question
+from .browse import SLUG_RE, LessonFilterMixin
+
+
+class SearchView(LessonFilterMixin, PageMetaMixin, ListView):
+    """Ranked results with highlighted snippets, narrowable by question and lesson.
+
+    Queries with results: count, the page (with headlines), the page's
+    lessons, questions among the results, lessons among the results; plus the
+    active question and lessons when filtering. A search that finds nothing
+    asks PostgreSQL once more whether the words were all stop words.
+    """
+
+    template_name = "interviews/search.html"
+    context_object_name = "results"
+    canonical_params = ("q", "question", "tag")
+
+    def get_paginate_by(self, queryset):
+        return settings.SEARCH_RESULTS_PER_PAGE
+
+    @cached_property
+    def query(self):
+        return search.clean_query(self.request.GET.get("q", ""))
+
+    @cached_property
+    def active_question(self):
+        slug = self.request.GET.get("question")
+        if not slug:
+            return None
+        if not SLUG_RE.match(slug):
+            raise Http404("No such question.")
+        return get_object_or_404(
+            Question.objects.public().only("pk", "slug", "title", "text"), slug=slug
+        )
+
+    def matching_answers(self):
+        if not self.query.has_words:
+            return Answer.objects.none()
+        answers = search.matching_answers(self.query.text)
+        if self.active_question:
+            answers = answers.filter(question=self.active_question)
+        return self.filter_by_lessons(answers)
+
+    def get_queryset(self):
+        ranked = search.ranked(self.matching_answers(), self.query.text).for_display()
+        return search.with_headlines(ranked, self.query.text)
+
+    def question_facets(self, answers):
+        """Questions among the results, in the order they are asked, with `hits`."""
+        return (
+            Question.objects.filter(answers__in=answers.values("pk"))
+            .annotate(hits=Count("answers"))
+            .only("pk", "slug", "title", "position")
+            .order_by("position", "pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        found = context["paginator"].count
+        active_question = self.active_question
+        context.update(
+            query=self.query,
+            max_query_length=search.MAX_QUERY_LENGTH,
+            only_stop_words=bool(
+                self.query.has_words and not found and search.reduces_to_nothing(self.query.text)
+            ),
+            active_question=active_question,
+            active_lessons=self.active_lessons,
+            # Lesson filter links stay on this page and keep the search.
+            filter_path=reverse("interviews:search"),
+            filter_keep=[("q", self.query.text)]
+            + ([("question", active_question.slug)] if active_question else []),
+        )
+        if found:
+            answers = self.matching_answers()
+            context["narrowing_lessons"] = self.narrowing_lessons(answers)
+            if not active_question:
+                context["question_facets"] = self.question_facets(answers)
+        return context
+
+    def page_meta(self, context):
+        text = self.query.text
+        return {
+            "title": f"“{Truncator(text).chars(60)}” · Search" if text else "Search",
+            "description": f"Search every published answer on {settings.SITE_NAME}.",
+            # Result pages are for readers; crawlers get the sitemap instead.
+            "noindex": True,
+        }

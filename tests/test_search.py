@@ -1,0 +1,240 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import (
+    AnswerFactory,
+    DraftInterviewFactory,
+    FollowUpQuestionFactory,
+    MentorFactory,
+    PublishedInterviewFactory,
+    WithdrawnInterviewFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = reverse("interviews:search")
+FILLER = " ".join(["We shipped it, measured it and kept going."] * 40)
+
+
+def answer_by(name, question, body, lessons=(), interview_factory=PublishedInterviewFactory):
+    interview = interview_factory(mentor=MentorFactory(name=name))
+    return AnswerFactory(interview=interview, question=question, body=body, lessons=list(lessons))
+
+
+def names(response):
+    return [answer.interview.mentor.name for answer in response.context["results"]]
+
+
+def search(client, q, **params):
+    response = client.get(SEARCH, {"q": q, **params})
+    assert response.status_code == 200
+    return response
+
+
+def test_a_lesson_match_ranks_above_a_passing_mention(client, questions):
+    answer_by("Passing Mention", questions[2], f"{FILLER} We also tried feature stores once.")
+    answer_by(
+        "Tagged Lesson",
+        questions[2],
+        "Share one table of inputs across models.",
+        ["feature stores"],
+    )
+    answer_by("Unrelated", questions[2], "Talk to the people who will use it.")
+
+    assert names(search(client, "feature stores")) == ["Tagged Lesson", "Passing Mention"]
+
+
+def test_a_question_match_ranks_above_a_passing_mention(client, questions):
+    # questions[11] asks how mentors monitor performance in production.
+    answer_by("Deep Mention", questions[2], f"{FILLER} Sometimes production breaks.")
+    answer_by("On The Question", questions[11], "Dashboards and alerts.")
+
+    assert names(search(client, "production")) == ["On The Question", "Deep Mention"]
+
+
+def test_english_stemming_matches_other_forms_of_a_word(client, questions):
+    answer_by("Stemmed", questions[0], "I spend my days monitoring models.")
+    assert names(search(client, "monitors")) == ["Stemmed"]
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ('"data quality"', {"Phrase"}),  # an exact phrase
+        ("quality data", {"Phrase", "Reordered"}),  # every word, any order
+        ("quality -dashboards", {"Phrase"}),  # a word left out
+        ("kafka or flink", {"Kafka", "Flink"}),  # either word
+    ],
+)
+def test_web_search_syntax(client, questions, q, expected):
+    answer_by("Phrase", questions[0], "Most problems are data quality problems.")
+    answer_by("Reordered", questions[0], "The quality of the data matters, and dashboards.")
+    answer_by("Kafka", questions[0], "We stream events with Kafka.")
+    answer_by("Flink", questions[0], "Flink does our windowed joins.")
+
+    assert set(names(search(client, q))) == expected
+
+
+def test_results_show_highlighted_snippets_that_stay_escaped(client, questions):
+    answer_by("Highlighter", questions[0], "When a < b & the model drifts, \ue000retrain\ue001 it.")
+
+    html = search(client, "drift").content.decode()
+
+    assert "<mark>drifts</mark>" in html
+    assert "a &lt; b &amp; the model" in html
+    assert "<mark>retrain" not in html  # markers in the text cannot forge a highlight
+    assert html.count("<mark>") == 1
+
+
+def test_results_can_be_filtered_by_question(client, questions):
+    answer_by("First Question", questions[0], "Baselines first.")
+    answer_by("Second Question", questions[1], "Baselines, always.")
+
+    everything = search(client, "baselines")
+    filtered = search(client, "baselines", question=questions[1].slug)
+
+    assert set(names(everything)) == {"First Question", "Second Question"}
+    facets = {q.slug: q.hits for q in everything.context["question_facets"]}
+    assert facets == {questions[0].slug: 1, questions[1].slug: 1}
+    assert f"question={questions[1].slug}" in everything.content.decode()
+    assert names(filtered) == ["Second Question"]
+    assert client.get(SEARCH, {"q": "baselines", "question": "no-such"}).status_code == 404
+    # A follow-up asked in an unpublished interview is not named, even to say "no results".
+    hidden = answer_by(
+        "Drafted", FollowUpQuestionFactory(), "Baselines.", (), DraftInterviewFactory
+    )
+    assert client.get(SEARCH, {"q": "x", "question": hidden.question.slug}).status_code == 404
+
+
+def test_results_can_be_filtered_by_lesson(client, questions):
+    answer_by("Tagged", questions[0], "Retrain weekly.", ["retraining"])
+    answer_by("Untagged", questions[1], "Retrain when it drifts.", ["monitoring"])
+
+    everything = search(client, "retrain")
+    filtered = search(client, "retrain", tag="retraining")
+
+    lessons = {lesson.name for lesson in everything.context["narrowing_lessons"]}
+    assert lessons == {"retraining", "monitoring"}
+    # Narrowing keeps the search terms.
+    assert 'href="/search/?q=retrain&amp;tag=retraining"' in everything.content.decode()
+    assert names(filtered) == ["Tagged"]
+    assert "Showing 1 answer with" in filtered.content.decode()
+
+
+def test_results_are_paginated_with_their_number(client, questions, settings):
+    settings.SEARCH_RESULTS_PER_PAGE = 2
+    for n in range(5):
+        answer_by(f"Paged Mentor{n}", questions[n], "Labelling is most of the work.")
+
+    first = search(client, "labelling")
+    third = search(client, "labelling", page=3)
+
+    assert "5 answers match “labelling”" in first.content.decode()
+    assert len(first.context["results"]) == 2 and len(third.context["results"]) == 1
+    assert 'href="?q=labelling&amp;page=2"' in first.content.decode()
+    assert client.get(SEARCH, {"q": "labelling", "page": 9}).status_code == 404
+
+
+def test_mentor_names_match_with_small_typos(client, questions):
+    answer_by("Priya Raman", questions[0], "Start with the user.")
+    answer_by("Tomasz Wolski", questions[0], "Start with the data.")
+
+    assert names(search(client, "Priya Ramen")) == ["Priya Raman"]
+    assert names(search(client, "Tomas Wolsky")) == ["Tomasz Wolski"]
+    assert names(search(client, "Priya")) == ["Priya Raman"]
+
+
+def test_unpublished_and_withdrawn_answers_are_never_found(client, questions):
+    answer_by("Visible", questions[0], "Anomaly detection.", ["anomalies"])
+    answer_by("Drafted", questions[0], "Anomaly detection.", ["anomalies"], DraftInterviewFactory)
+    answer_by(
+        "Withdrawn", questions[1], "Anomaly detection.", ["anomalies"], WithdrawnInterviewFactory
+    )
+
+    response = search(client, "anomaly")
+
+    assert names(response) == ["Visible"]
+    assert [lesson.answer_count for lesson in response.context["narrowing_lessons"]] == [1]
+    assert names(search(client, "Drafted")) == []
+
+
+@pytest.mark.parametrize(
+    ("q", "message"),
+    [
+        ("", "What would you like to read about?"),
+        ("   ", "What would you like to read about?"),
+        ("the and of", "Nothing to search for"),
+        ("!!! ... ???", "Nothing to search for"),
+        ("'", "Nothing to search for"),
+        ('"', "Nothing to search for"),
+        ('"unclosed quote', "No answers found"),
+        ("a & | !", "Nothing to search for"),
+        ("'; DROP TABLE interviews_answer; --", "No answers found"),
+        ("drift\x00\x00", "No answers found"),
+        ("\x00", "What would you like to read about?"),
+        ("(model:* <-> !", "No answers found"),
+        ("<script>alert(1)</script>", "No answers found"),
+        ("word " * 100, "No answers found"),  # 500 characters
+    ],
+)
+def test_odd_queries_get_a_helpful_page(client, questions, q, message):
+    answer_by("Someone", questions[0], "An ordinary answer.")
+    html = search(client, q).content.decode()
+    assert message in html
+    assert "<script>alert" not in html
+    assert "longer than 500 characters" not in html
+
+
+def test_a_query_longer_than_500_characters_is_shortened_with_a_note(client, questions):
+    answer_by("Someone", questions[0], "Retraining pipelines.")
+    response = search(client, "retraining " + "x" * 600)
+    assert "longer than 500 characters" in response.content.decode()
+    assert len(response.context["query"].text) == 500
+
+
+def test_every_page_has_a_search_box(client, questions):
+    answer = answer_by("Boxed", questions[0], "Anything.", ["boxes"])
+    urls = [
+        "/",
+        "/mentors/",
+        answer.interview.mentor.get_absolute_url(),
+        "/questions/",
+        questions[0].get_absolute_url(),
+        "/lessons/",
+        "/lessons/boxes/",
+        SEARCH,
+        "/no-such-page/",
+    ]
+    for url in urls:
+        html = client.get(url).content.decode()
+        assert f'role="search" action="{SEARCH}"' in html, url
+        assert 'for="site-search-q"' in html and 'name="q"' in html, url
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_search_page_query_count_is_constant(
+    client, questions, settings, django_assert_num_queries, count
+):
+    settings.SEARCH_RESULTS_PER_PAGE = 50
+    for n in range(count):
+        answer_by(f"Counted Mentor{n}", questions[n % 16], "Shadow deployments.", [f"lesson {n}"])
+    # count, page with headlines, the page's lessons, question facets, lesson facets
+    with django_assert_num_queries(5):
+        response = client.get(SEARCH, {"q": "shadow"})
+    assert len(response.context["results"]) == count
+    # filtered: + the active question and lesson, - the question facets
+    with django_assert_num_queries(6):
+        client.get(SEARCH, {"q": "shadow", "question": questions[0].slug, "tag": "lesson-0"})
+    # nothing found: count, then whether the words were all stop words
+    with django_assert_num_queries(2):
+        client.get(SEARCH, {"q": "the of"})
+
+
+def test_searching_reads_the_stored_vector_never_to_tsvector(client, questions):
+    answer_by("Stored", questions[0], "Vectors are stored.")
+    with CaptureQueriesContext(connection) as queries:
+        search(client, "stored")
+    assert queries.captured_queries
+    assert not any("to_tsvector" in q["sql"] for q in queries.captured_queries)

@@ -1,0 +1,103 @@
+import xml.etree.ElementTree as ET
+from datetime import date, timedelta
+from urllib.parse import urlsplit
+
+import pytest
+from django.utils import timezone
+
+from interviews.models import Answer, Question
+from tests.factories import (
+    AnswerFactory,
+    DraftInterviewFactory,
+    FollowUpQuestionFactory,
+    MentorFactory,
+    PublishedInterviewFactory,
+    WithdrawnInterviewFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def sitemap(client):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    return {
+        urlsplit(url.find(f"{NS}loc").text).path: url.find(f"{NS}lastmod").text
+        for url in root.findall(f"{NS}url")
+    }
+
+
+def answer_by(name, question, lessons=(), interview_factory=PublishedInterviewFactory):
+    interview = interview_factory(mentor=MentorFactory(name=name))
+    return AnswerFactory(interview=interview, question=question, lessons=list(lessons))
+
+
+def test_sitemap_lists_every_public_page_and_each_answers_200(client, questions):
+    visible = answer_by("Visible", questions[0], ["baselines"])
+    follow_up = FollowUpQuestionFactory()
+    AnswerFactory(interview=visible.interview, question=follow_up)
+    retired = Question.objects.create(text="Old?", title="Old", slug="old", is_active=False)
+    draft = answer_by("Drafted", questions[1], ["draft lesson"], DraftInterviewFactory)
+    withdrawn = answer_by("Withdrawn", questions[2], ["gone"], WithdrawnInterviewFactory)
+    AnswerFactory(interview=draft.interview, question=FollowUpQuestionFactory())
+
+    pages = sitemap(client)
+
+    assert {"/", "/mentors/", "/questions/", "/lessons/"} <= set(pages)
+    assert visible.interview.mentor.get_absolute_url() in pages
+    assert {q.get_absolute_url() for q in questions} <= set(pages)
+    assert follow_up.get_absolute_url() in pages
+    assert "/lessons/baselines/" in pages
+    assert {a.get_absolute_url() for a in visible.interview.answers.all()} <= set(pages)
+    for hidden in (draft, withdrawn):
+        assert hidden.interview.mentor.get_absolute_url() not in pages
+        assert hidden.get_absolute_url() not in pages
+    assert "/lessons/draft-lesson/" not in pages and "/lessons/gone/" not in pages
+    assert retired.get_absolute_url() not in pages
+    assert len(pages) == 4 + 1 + 17 + 1 + 2
+    for path, lastmod in pages.items():
+        assert client.get(path).status_code == 200, path
+        assert date.fromisoformat(lastmod), path
+
+
+def test_lastmod_is_when_the_page_last_changed(client, questions):
+    long_ago = timezone.now() - timedelta(days=400)
+    interview = PublishedInterviewFactory(published_at=long_ago)
+    answer = AnswerFactory(interview=interview, question=questions[3], lessons=["drift"])
+    Answer.objects.filter(pk=answer.pk).update(updated_at=long_ago + timedelta(days=30))
+    interview.mentor.__class__.objects.filter(pk=interview.mentor.pk).update(updated_at=long_ago)
+    interview.__class__.objects.filter(pk=interview.pk).update(updated_at=long_ago)
+
+    pages = sitemap(client)
+
+    edited = (long_ago + timedelta(days=30)).date().isoformat()
+    assert pages[answer.get_absolute_url()] == edited
+    assert pages[interview.mentor.get_absolute_url()] == edited
+    assert pages["/lessons/drift/"] == edited
+    assert pages["/"] == edited
+    # An unanswered question changed when its row did (the migration, today).
+    assert pages[questions[0].get_absolute_url()] == questions[0].updated_at.date().isoformat()
+
+
+def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out(client, db):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    lines = response.content.decode().splitlines()
+    assert "User-agent: *" in lines
+    assert "Disallow: /admin/" in lines
+    assert "Disallow: /submit/" in lines
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_sitemap_query_count_is_constant(client, questions, django_assert_num_queries, count):
+    for n in range(count):
+        answer_by(f"Mapped{n}", questions[n % 16], [f"lesson {n}"])
+    # The index pages' latest change, then a count and a page for each of
+    # the four sections (Django's sitemap paginates at 50,000 URLs).
+    with django_assert_num_queries(9):
+        client.get("/sitemap.xml")
