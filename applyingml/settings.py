@@ -1,15 +1,25 @@
 """Settings for applyingml, read from the environment in this one module.
 
-Development needs no variables: DEBUG is on, a throwaway secret key is used and
-the database is the project-local PostgreSQL that `make run` starts (its URL is
-in `.data/database_url`). Production sets DJANGO_DEBUG=0 and must then provide
-DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS; see `.env.example`.
+Two environments, named by DJANGO_ENV:
+
+- `development` (the default for `manage.py`, pytest and the Makefile): DEBUG is
+  on, a throwaway secret key is used and the database is the project-local
+  PostgreSQL that `make run` starts (its URL is in `.data/database_url`). No
+  variables are needed.
+- `production`: the default for anything served through `applyingml/wsgi.py`
+  or `asgi.py` (gunicorn), and what the Docker image sets. DEBUG is off, and
+  the process refuses to start without DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS
+  and DATABASE_URL.
+
+Every variable is listed, with a comment, in `.env.example`.
 """
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -22,21 +32,49 @@ def env_bool(name, default):
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name, default):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", default=True)
+ENVIRONMENT = os.environ.get("DJANGO_ENV", "development").strip().lower()
+if ENVIRONMENT not in {"development", "production"}:
+    raise ImproperlyConfigured(
+        f"DJANGO_ENV must be 'development' or 'production', not {ENVIRONMENT!r}."
+    )
+DEVELOPMENT = ENVIRONMENT == "development"
+
+DEBUG = env_bool("DJANGO_DEBUG", default=DEVELOPMENT)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
+    if not DEVELOPMENT or not DEBUG:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY must be set outside development (DJANGO_ENV=production) "
+            "and whenever DJANGO_DEBUG is off."
+        )
     SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
 
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
-if not DEBUG and not ALLOWED_HOSTS:
-    raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is off.")
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEVELOPMENT else "")
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set outside development.")
+
+# Where the admin lives; a path of your own keeps the login page out of
+# drive-by scans. No leading slash, one trailing slash: "editors/".
+ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip()
+if ADMIN_PATH.startswith("/") or not ADMIN_PATH.endswith("/") or ADMIN_PATH == "/":
+    raise ImproperlyConfigured(
+        f"DJANGO_ADMIN_PATH must look like 'admin/' (no leading slash, one trailing), not {ADMIN_PATH!r}."
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -47,7 +85,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "csp",
     "taggit",
+    "applyingml",
     "interviews",
 ]
 
@@ -55,6 +95,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # WhiteNoise right after SecurityMiddleware, so static files skip the rest.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "applyingml.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -83,28 +125,71 @@ TEMPLATES = [
 ]
 
 
+# --- Database ----------------------------------------------------------------------
+
+
 def database_url():
     url = os.environ.get("DATABASE_URL")
     if url:
         return url
     local = BASE_DIR / ".data" / "database_url"
-    if local.exists():
+    if DEVELOPMENT and local.exists():
         return local.read_text().strip()
+    if not DEVELOPMENT:
+        raise ImproperlyConfigured("DATABASE_URL must be set outside development.")
     raise ImproperlyConfigured(
         "No database: set DATABASE_URL, or run `make run` once to start the project-local PostgreSQL."
     )
 
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        database_url(),
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0" if DEBUG else "60")),
+def database_config(url):
+    config = dj_database_url.parse(
+        url,
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0 if DEVELOPMENT else 60),
+        # Persistent connections are checked before reuse, so the site recovers
+        # by itself when the database comes back after an outage.
         conn_health_checks=True,
     )
-}
-DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
+    # Fail fast when the server is unreachable: a reader gets the 503 page in
+    # seconds rather than a hung worker.
+    config.setdefault("OPTIONS", {})["connect_timeout"] = 5
+    return config
+
+
+DATABASES = {"default": database_config(database_url())}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+# --- Cache -------------------------------------------------------------------------
+
+
+def cache_config(url):
+    """CACHES["default"] from a URL: redis://host:6379/0, locmem://, dummy://."""
+    scheme = urlsplit(url).scheme
+    if scheme in {"redis", "rediss"}:
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "applyingml",
+            # A Redis outage must cost a request a second, not a worker.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(
+        f"CACHE_URL must start with redis://, rediss://, locmem:// or dummy://, not {url!r}."
+    )
+
+
+# Production shares one Redis between every process (admin login limits must
+# be counted across gunicorn workers); development keeps it in memory.
+CACHES = {"default": cache_config(os.environ.get("CACHE_URL", "locmem://"))}
+
+
+# --- Authentication ------------------------------------------------------------------
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -113,15 +198,43 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en"
-TIME_ZONE = "UTC"
-USE_I18N = True
-USE_TZ = True
+# --- HTTPS and security headers ---------------------------------------------------------
 
-STATIC_URL = "static/"
+# Production runs behind a TLS-terminating proxy that sets X-Forwarded-Proto
+# (and must overwrite any value a client sent); gunicorn is never exposed.
+if not DEBUG:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = not DEBUG
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+# Preloading is a promise to browsers that is slow to take back: opt in.
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+# Browser features the site never uses, switched off for every page.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
+
+
+def origin(url):
+    """'https://cdn.example.com' for an absolute URL, None for a path."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+# --- Static files and uploads ---------------------------------------------------------
+
+STATIC_URL = os.environ.get("DJANGO_STATIC_URL", "static/")
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
-MEDIA_URL = "media/"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
+MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "media/")
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 
 STORAGES = {
@@ -135,6 +248,54 @@ STORAGES = {
     },
 }
 
+# No inline scripts or styles anywhere (the admin needs none either); static
+# files and uploads may come from a CDN or object storage once configured.
+_asset_origins = sorted({o for o in (origin(STATIC_URL), origin(MEDIA_URL)) if o})
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, *_asset_origins],
+        "style-src": [SELF, *_asset_origins],
+        "img-src": [SELF, "data:", *_asset_origins],
+        "font-src": [SELF, *_asset_origins],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+
+# --- Email ------------------------------------------------------------------------------
+
+# SMTP when a host is given; otherwise messages are written to the log stream,
+# which is what development wants and keeps a half-configured production honest.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Applying ML <editors@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Who is told about editorial events (a mentor submitting an interview).
+EDITOR_EMAILS = env_list("EDITOR_EMAILS")
+
+
+# --- Content ------------------------------------------------------------------------------
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
 # "MLOps" and "mlops" are one lesson; the Lesson model also enforces this
 # with a case-insensitive unique constraint.
 TAGGIT_CASE_INSENSITIVE = True
@@ -146,6 +307,9 @@ SITE_TAGLINE = (
 
 # How many answers a question or lesson page shows at once.
 ANSWERS_PER_PAGE = 10
+
+
+# --- Logging ------------------------------------------------------------------------------
 
 LOGGING = {
     "version": 1,

@@ -8,7 +8,7 @@ admin.site.site_title = "Applying ML editors"
 admin.site.index_title = "Curate interviews"
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_PATH, admin.site.urls),
     path("", include("interviews.urls")),
 ]
 
