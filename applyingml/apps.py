@@ -8,4 +8,4 @@ class ApplyingMLConfig(AppConfig):
     verbose_name = "Applying ML"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the checks)
+        from . import checks, ratelimit  # noqa: F401  (register checks and signal receivers)

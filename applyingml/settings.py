@@ -15,6 +15,7 @@ Every variable is listed, with a comment, in `.env.example`.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -101,6 +102,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "applyingml.ratelimit.AdminLoginRateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -197,6 +199,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Admin login attempts: after this many failures for one username, or four
+# times as many from one client address, further attempts answer 429 until the
+# window has passed. See applyingml/ratelimit.py.
+ADMIN_LOGIN_MAX_FAILURES = 5
+ADMIN_LOGIN_WINDOW = timedelta(minutes=15)
+
+# How many proxies in front of gunicorn append to X-Forwarded-For (Caddy in
+# docker-compose.yml: 1). 0 trusts only REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+
 
 # --- HTTPS and security headers ---------------------------------------------------------
 

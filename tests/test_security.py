@@ -1,8 +1,10 @@
-"""Security headers, the Content-Security-Policy and HTTPS behind a proxy."""
+"""Security headers, the Content-Security-Policy, HTTPS behind a proxy, and
+the admin login rate limit."""
 
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from tests.factories import AnswerFactory
@@ -89,3 +91,108 @@ def test_plain_http_is_redirected_and_https_behind_the_proxy_gets_hsts(client, p
 
     response = client.get(reverse("admin:login"), HTTP_X_FORWARDED_PROTO="https")
     assert response.cookies["csrftoken"]["secure"] is True
+
+
+# --- Admin login rate limit ---------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    # Dozens of logins with the production hasher would take seconds each test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def staff(db, fast_passwords):
+    return get_user_model().objects.create_user(
+        "ed@example.com", "ed@example.com", "the-right-password", is_staff=True
+    )
+
+
+def login(client, username, password, address="203.0.113.5", **extra):
+    return client.post(
+        reverse("admin:login"),
+        {"username": username, "password": password, "next": reverse("admin:index")},
+        REMOTE_ADDR=address,
+        **extra,
+    )
+
+
+def test_admin_login_is_refused_after_five_failures_even_with_the_right_password(
+    client, staff, settings
+):
+    for _ in range(settings.ADMIN_LOGIN_MAX_FAILURES):
+        assert login(client, "ed@example.com", "wrong").status_code == 200  # the form again
+
+    response = login(client, "ed@example.com", "the-right-password")
+
+    assert response.status_code == 429
+    assert "Too many sign-in attempts" in response.content.decode()
+    assert int(response["Retry-After"]) == 15 * 60
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_limit_is_per_username_and_per_address(client, staff, settings):
+    from django.core.cache import cache
+
+    limit = settings.ADMIN_LOGIN_MAX_FAILURES
+    for _ in range(limit):
+        login(client, "ed@example.com", "wrong", address="203.0.113.5")
+    # The username is locked from every address ...
+    assert login(client, "ed@example.com", "x", address="198.51.100.9").status_code == 429
+    # ... while other accounts can still sign in.
+    other = get_user_model().objects.create_user("jo", "jo@example.com", "pw-jo-123", is_staff=True)
+    assert login(client, other.username, "pw-jo-123", address="198.51.100.9").status_code == 302
+
+    cache.clear()
+    client.logout()
+    # One address trying many usernames is stopped too.
+    for n in range(limit * 4):
+        login(client, f"guess{n}", "wrong", address="192.0.2.1")
+    assert (
+        login(client, "ed@example.com", "the-right-password", address="192.0.2.1").status_code
+        == 429
+    )
+    assert (
+        login(client, "ed@example.com", "the-right-password", address="192.0.2.2").status_code
+        == 302
+    )
+
+
+def test_behind_a_proxy_the_forwarded_address_is_counted(client, staff, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for n in range(settings.ADMIN_LOGIN_MAX_FAILURES * 4):
+        # Whatever a client puts first in X-Forwarded-For, the proxy's last entry counts.
+        login(
+            client,
+            f"guess{n}",
+            "wrong",
+            address="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=f"1.2.3.{n}, 192.0.2.1",
+        )
+    blocked = login(
+        client,
+        "ed@example.com",
+        "the-right-password",
+        address="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="192.0.2.1",
+    )
+    assert blocked.status_code == 429
+    allowed = login(
+        client,
+        "ed@example.com",
+        "the-right-password",
+        address="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="192.0.2.77",
+    )
+    assert allowed.status_code == 302
+
+
+def test_a_cache_outage_does_not_lock_editors_out(client, staff, monkeypatch):
+    def down(*args, **kwargs):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr("applyingml.ratelimit.cache.get_many", down)
+    monkeypatch.setattr("applyingml.ratelimit.cache.add", down)
+    assert login(client, "ed@example.com", "wrong").status_code == 200
+    assert login(client, "ed@example.com", "the-right-password").status_code == 302
