@@ -1,6 +1,61 @@
-"""Project-wide middleware: the Permissions-Policy header."""
+"""Project-wide middleware: request ids and the request log, and the
+Permissions-Policy header."""
+
+import logging
+import re
+import time
+import uuid
 
 from django.conf import settings
+from django.core.signals import request_finished
+from django.dispatch import receiver
+
+from .logs import request_id
+
+request_logger = logging.getLogger("applyingml.request")
+
+# An id from the proxy or load balancer is kept so one request can be followed
+# across both logs; anything odd is replaced rather than logged verbatim.
+VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+class RequestIdMiddleware:
+    """Give each request an id (X-Request-ID if the proxy sent a sane one),
+    return it in the X-Request-ID header and log one line per request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request.id = incoming if VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        # Not reset on the way out: Django logs 4xx and 5xx responses after the
+        # middleware chain returns, and those lines need the id too. It is
+        # cleared when the response is finished (see below).
+        request_id.set(request.id)
+        started = time.monotonic()
+        response = self.get_response(request)
+        response["X-Request-ID"] = request.id
+        duration_ms = round((time.monotonic() - started) * 1000, 1)
+        request_logger.info(
+            "%s %s %s %sms",
+            request.method,
+            request.path,
+            response.status_code,
+            duration_ms,
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": duration_ms,
+            },
+        )
+        return response
+
+
+@receiver(request_finished)
+def forget_request_id(**kwargs):
+    request_id.set("-")
 
 
 class PermissionsPolicyMiddleware:

@@ -18,7 +18,7 @@ PRODUCTION = {
 }
 
 SHOW = """
-import json, django
+import json, django, sys
 from django.conf import settings
 django.setup()
 from django.urls import reverse
@@ -31,8 +31,10 @@ print(json.dumps({
     "ssl_redirect": settings.SECURE_SSL_REDIRECT,
     "secure_cookies": [settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE],
     "hsts": settings.SECURE_HSTS_SECONDS,
+    "log_format": settings.LOGGING["handlers"]["console"]["formatter"],
     "email": settings.EMAIL_BACKEND,
     "editors": settings.EDITOR_EMAILS,
+    "sentry_imported": "sentry_sdk" in sys.modules,
 }))
 """
 
@@ -62,7 +64,7 @@ def test_development_needs_no_variables():
     assert values["DEBUG"] is True and values["ENVIRONMENT"] == "development"
     assert "127.0.0.1" in values["ALLOWED_HOSTS"]
     assert values["cache"].endswith("LocMemCache")
-    assert values["ssl_redirect"] is False
+    assert values["ssl_redirect"] is False and values["log_format"] == "text"
     assert values["email"].endswith("console.EmailBackend")
 
 
@@ -82,7 +84,9 @@ def test_production_is_hardened_with_debug_off_by_default():
     assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
     assert values["ssl_redirect"] is True and values["secure_cookies"] == [True, True]
     assert values["hsts"] == 31_536_000
+    assert values["log_format"] == "json"
     assert values["editors"] == ["a@example.com", "b@example.com"]
+    assert values["sentry_imported"] is False
     assert values["admin"] == "/admin/"
 
 
@@ -140,6 +144,14 @@ def test_the_admin_path_is_configurable():
     assert values["admin"] == "/editors-desk/"
     result = run(["manage.py", "check"], production_env(**PRODUCTION, DJANGO_ADMIN_PATH="/oops"))
     assert result.returncode != 0 and "DJANGO_ADMIN_PATH" in result.stderr
+
+
+def test_sentry_is_initialised_only_with_a_dsn():
+    code = "import django, sentry_sdk; django.setup(); print(sentry_sdk.get_client().dsn)"
+    dsn = "http://public@127.0.0.1:9/1"
+    result = run(["-c", code], production_env(**PRODUCTION, SENTRY_DSN=dsn))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == dsn
 
 
 def test_email_uses_smtp_when_a_host_is_given():
