@@ -1,5 +1,5 @@
-"""Project-wide middleware: request ids and the request log, and the
-Permissions-Policy header."""
+"""Project-wide middleware: request ids and the request log, the
+Permissions-Policy header, and a 503 instead of a 500 when the database is down."""
 
 import logging
 import re
@@ -8,8 +8,10 @@ import uuid
 
 from django.conf import settings
 from django.core.signals import request_finished
+from django.db import InterfaceError, OperationalError
 from django.dispatch import receiver
 
+from . import errors
 from .logs import request_id
 
 request_logger = logging.getLogger("applyingml.request")
@@ -68,3 +70,23 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer 503 with a friendly page (or JSON) when a view cannot reach the
+    database, and log one line instead of a traceback per request.
+
+    Errors raised outside views (in other middleware) reach `handler500`,
+    which makes the same decision; see applyingml/errors.py.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, (OperationalError, InterfaceError)):
+            return errors.database_unavailable(request, exception)
+        return None

@@ -93,6 +93,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before everything else: probes reach the container by its IP over plain
+    # HTTP, so they must skip host validation and the HTTPS redirect, and they
+    # would flood the request log.
+    "applyingml.health.HealthCheckMiddleware",
     # Next, so that every later log line, including errors, carries the id.
     "applyingml.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -107,6 +111,8 @@ MIDDLEWARE = [
     "applyingml.ratelimit.AdminLoginRateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Innermost, so its process_exception sees a view's database errors first.
+    "applyingml.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "applyingml.urls"

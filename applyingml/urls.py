@@ -14,3 +14,6 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# A database outage raised outside a view still answers 503, not 500.
+handler500 = "applyingml.errors.server_error"
