@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "applyingml.middleware.PermissionsPolicyMiddleware",
+    "applyingml.dbrouter.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -167,6 +168,13 @@ def database_config(url):
 
 
 DATABASES = {"default": database_config(database_url())}
+
+# Optional read replica: public pages read from it, everything else (writes,
+# the admin, commands) uses the primary; see applyingml/dbrouter.py.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = database_config(os.environ["DATABASE_REPLICA_URL"])
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["applyingml.dbrouter.PrimaryReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

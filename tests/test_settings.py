@@ -27,6 +27,9 @@ print(json.dumps({
     "ENVIRONMENT": settings.ENVIRONMENT,
     "ALLOWED_HOSTS": settings.ALLOWED_HOSTS,
     "cache": settings.CACHES["default"]["BACKEND"],
+    "databases": sorted(settings.DATABASES),
+    "replica_test": settings.DATABASES.get("replica", {}).get("TEST"),
+    "routers": settings.DATABASE_ROUTERS,
     "admin": reverse("admin:index"),
     "ssl_redirect": settings.SECURE_SSL_REDIRECT,
     "secure_cookies": [settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE],
@@ -144,6 +147,17 @@ def test_the_admin_path_is_configurable():
     assert values["admin"] == "/editors-desk/"
     result = run(["manage.py", "check"], production_env(**PRODUCTION, DJANGO_ADMIN_PATH="/oops"))
     assert result.returncode != 0 and "DJANGO_ADMIN_PATH" in result.stderr
+
+
+def test_a_replica_url_adds_a_mirrored_replica_and_the_router():
+    values = show(
+        production_env(
+            **PRODUCTION, DATABASE_REPLICA_URL="postgresql://ro@replica.internal/applyingml"
+        )
+    )
+    assert values["databases"] == ["default", "replica"]
+    assert values["replica_test"]["MIRROR"] == "default"
+    assert values["routers"] == ["applyingml.dbrouter.PrimaryReplicaRouter"]
 
 
 def test_sentry_is_initialised_only_with_a_dsn():
