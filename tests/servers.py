@@ -67,11 +67,20 @@ def production_env(**overrides):
     return env
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a redirect is an answer to look at, not to follow
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
 def http(url, method="GET", headers=None, data=None, timeout=10):
-    """(status, headers, body text) for a request; HTTP errors are answers too."""
+    """(status, headers, body text) for a request; HTTP errors and redirects
+    are answers too."""
     request = urllib.request.Request(url, method=method, data=data, headers=headers or {})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with _opener.open(request, timeout=timeout) as response:
             return response.status, response.headers, response.read().decode()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.headers, exc.read().decode()
