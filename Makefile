@@ -10,9 +10,11 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+DURATION ?= 120
+CONNECTIONS ?= 32
 
 .DEFAULT_GOAL := help
-.PHONY: help run test check lint format db setup editor stop-db clean
+.PHONY: help run test check lint format db setup editor stop-db clean backup restore loadtest
 
 help:
 	@echo "make run     set everything up and serve the site with demo content on http://$(HOST):$(PORT)"
@@ -20,6 +22,9 @@ help:
 	@echo "make check   lint, format check, Django system checks, no missing migrations"
 	@echo "make editor  create an editor login (EMAIL=you@example.com)"
 	@echo "make stop-db stop the project-local PostgreSQL"
+	@echo "make backup  pg_dump the database (DATABASE_URL, else the local one) to backups/"
+	@echo "make restore restore a backup into that database (FILE=backups/....dump)"
+	@echo "make loadtest $(CONNECTIONS) readers for $(DURATION) s against gunicorn on 127.0.0.1 (DURATION=..., CONNECTIONS=...)"
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; $(PYTHON) is " + sys.version.split()[0])'
@@ -57,6 +62,21 @@ editor: setup
 
 stop-db: $(INSTALLED)
 	$(PY) -m applyingml.devdb stop
+
+# Backups of the database in DATABASE_URL (the project-local one when unset);
+# see applyingml/backup.py. DIR=... writes somewhere other than backups/.
+backup: db
+	$(PY) -m applyingml.backup dump $(if $(DIR),--dir "$(DIR)",)
+
+restore: $(INSTALLED)
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/<name>.dump"; exit 2; }
+	@$(PY) -m applyingml.devdb ensure > /dev/null
+	$(PY) -m applyingml.backup restore "$(FILE)"
+
+# Not part of `make test`: it takes two minutes. See applyingml/loadtest.py.
+loadtest: setup
+	$(PY) manage.py seed_demo --first-run
+	$(PY) -m applyingml.loadtest --duration $(DURATION) --connections $(CONNECTIONS)
 
 clean: stop-db
 	rm -rf $(VENV) .data staticfiles

@@ -1,15 +1,26 @@
 """Settings for applyingml, read from the environment in this one module.
 
-Development needs no variables: DEBUG is on, a throwaway secret key is used and
-the database is the project-local PostgreSQL that `make run` starts (its URL is
-in `.data/database_url`). Production sets DJANGO_DEBUG=0 and must then provide
-DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS; see `.env.example`.
+Two environments, named by DJANGO_ENV:
+
+- `development` (the default for `manage.py`, pytest and the Makefile): DEBUG is
+  on, a throwaway secret key is used and the database is the project-local
+  PostgreSQL that `make run` starts (its URL is in `.data/database_url`). No
+  variables are needed.
+- `production`: the default for anything served through `applyingml/wsgi.py`
+  or `asgi.py` (gunicorn), and what the Docker image sets. DEBUG is off, and
+  the process refuses to start without DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS
+  and DATABASE_URL.
+
+Every variable is listed, with a comment, in `.env.example`.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -22,21 +33,49 @@ def env_bool(name, default):
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name, default):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", default=True)
+ENVIRONMENT = os.environ.get("DJANGO_ENV", "development").strip().lower()
+if ENVIRONMENT not in {"development", "production"}:
+    raise ImproperlyConfigured(
+        f"DJANGO_ENV must be 'development' or 'production', not {ENVIRONMENT!r}."
+    )
+DEVELOPMENT = ENVIRONMENT == "development"
+
+DEBUG = env_bool("DJANGO_DEBUG", default=DEVELOPMENT)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
+    if not DEVELOPMENT or not DEBUG:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY must be set outside development (DJANGO_ENV=production) "
+            "and whenever DJANGO_DEBUG is off."
+        )
     SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
 
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
-if not DEBUG and not ALLOWED_HOSTS:
-    raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is off.")
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEVELOPMENT else "")
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set outside development.")
+
+# Where the admin lives; a path of your own keeps the login page out of
+# drive-by scans. No leading slash, one trailing slash: "editors/".
+ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip()
+if ADMIN_PATH.startswith("/") or not ADMIN_PATH.endswith("/") or ADMIN_PATH == "/":
+    raise ImproperlyConfigured(
+        f"DJANGO_ADMIN_PATH must look like 'admin/' (no leading slash, one trailing), not {ADMIN_PATH!r}."
+    )
 
 INSTALLED_APPS = [
     "interviews.apps.EditorsAdminConfig",  # django.contrib.admin with the editors site
@@ -48,22 +87,37 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.sitemaps",
+    "csp",
     "taggit",
+    "applyingml",
     "interviews",
 ]
 
 MIDDLEWARE = [
+    # Before everything else: probes reach the container by its IP over plain
+    # HTTP, so they must skip host validation and the HTTPS redirect, and they
+    # would flood the request log.
+    "applyingml.health.HealthCheckMiddleware",
+    # Next, so that every later log line, including errors, carries the id.
+    "applyingml.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # WhiteNoise right after SecurityMiddleware, so static files skip the rest.
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Before anything reads the body: oversized requests get a friendly 413.
+    "csp.middleware.CSPMiddleware",
+    "applyingml.middleware.PermissionsPolicyMiddleware",
+    # Before anything reads the body: oversized requests get a friendly 413
+    # (after the header middleware, so that page carries the same headers).
     "interviews.middleware.RequestTooLargeMiddleware",
+    "applyingml.dbrouter.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "applyingml.ratelimit.AdminLoginRateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Innermost, so its process_exception sees a view's database errors first.
+    "applyingml.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "applyingml.urls"
@@ -88,28 +142,78 @@ TEMPLATES = [
 ]
 
 
+# --- Database ----------------------------------------------------------------------
+
+
 def database_url():
     url = os.environ.get("DATABASE_URL")
     if url:
         return url
     local = BASE_DIR / ".data" / "database_url"
-    if local.exists():
+    if DEVELOPMENT and local.exists():
         return local.read_text().strip()
+    if not DEVELOPMENT:
+        raise ImproperlyConfigured("DATABASE_URL must be set outside development.")
     raise ImproperlyConfigured(
         "No database: set DATABASE_URL, or run `make run` once to start the project-local PostgreSQL."
     )
 
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        database_url(),
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0" if DEBUG else "60")),
+def database_config(url):
+    config = dj_database_url.parse(
+        url,
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0 if DEVELOPMENT else 60),
+        # Persistent connections are checked before reuse, so the site recovers
+        # by itself when the database comes back after an outage.
         conn_health_checks=True,
     )
-}
-DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
+    # Fail fast when the server is unreachable: a reader gets the 503 page in
+    # seconds rather than a hung worker.
+    config.setdefault("OPTIONS", {})["connect_timeout"] = 5
+    return config
+
+
+DATABASES = {"default": database_config(database_url())}
+
+# Optional read replica: public pages read from it, everything else (writes,
+# the admin, commands) uses the primary; see applyingml/dbrouter.py.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = database_config(os.environ["DATABASE_REPLICA_URL"])
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["applyingml.dbrouter.PrimaryReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+# --- Cache -------------------------------------------------------------------------
+
+
+def cache_config(url):
+    """CACHES["default"] from a URL: redis://host:6379/0, locmem://, dummy://."""
+    scheme = urlsplit(url).scheme
+    if scheme in {"redis", "rediss"}:
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "applyingml",
+            # A Redis outage must cost a request a second, not a worker.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(
+        f"CACHE_URL must start with redis://, rediss://, locmem:// or dummy://, not {url!r}."
+    )
+
+
+# Production shares one Redis between every process (admin login limits must
+# be counted across gunicorn workers); development keeps it in memory.
+CACHES = {"default": cache_config(os.environ.get("CACHE_URL", "locmem://"))}
+
+
+# --- Authentication ------------------------------------------------------------------
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -118,15 +222,54 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en"
-TIME_ZONE = "UTC"
-USE_I18N = True
-USE_TZ = True
+# Admin login attempts: after this many failures for one username, or four
+# times as many from one client address, further attempts answer 429 until the
+# window has passed. See applyingml/ratelimit.py.
+ADMIN_LOGIN_MAX_FAILURES = 5
+ADMIN_LOGIN_WINDOW = timedelta(minutes=15)
 
-STATIC_URL = "static/"
+# How many proxies in front of gunicorn append to X-Forwarded-For (Caddy in
+# docker-compose.yml: 1). 0 trusts only REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+
+
+# --- HTTPS and security headers ---------------------------------------------------------
+
+# Production runs behind a TLS-terminating proxy that sets X-Forwarded-Proto
+# (and must overwrite any value a client sent); gunicorn is never exposed.
+if not DEBUG:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = not DEBUG
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+# Preloading is a promise to browsers that is slow to take back: opt in.
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+# Browser features the site never uses, switched off for every page.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
+
+
+def origin(url):
+    """'https://cdn.example.com' for an absolute URL, None for a path."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+# --- Static files and uploads ---------------------------------------------------------
+
+STATIC_URL = os.environ.get("DJANGO_STATIC_URL", "static/")
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
-MEDIA_URL = "media/"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
+MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "media/")
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 
 STORAGES = {
@@ -140,32 +283,60 @@ STORAGES = {
     },
 }
 
+# No inline scripts or styles anywhere (the admin needs none either); static
+# files and uploads may come from a CDN or object storage once configured.
+_asset_origins = sorted({o for o in (origin(STATIC_URL), origin(MEDIA_URL)) if o})
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, *_asset_origins],
+        "style-src": [SELF, *_asset_origins],
+        "img-src": [SELF, "data:", *_asset_origins],
+        "font-src": [SELF, *_asset_origins],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+
+# --- Email ------------------------------------------------------------------------------
+
+# SMTP when a host is given; otherwise messages are written to the log stream,
+# which is what development wants and keeps a half-configured production honest.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Applying ML <editors@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Who is told about editorial events (submitted interviews and edits, nominations).
+EDITOR_EMAILS = env_list("EDITOR_EMAILS")
+
+
+# --- Content ------------------------------------------------------------------------------
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
 # "MLOps" and "mlops" are one lesson; the Lesson model also enforces this
 # with a case-insensitive unique constraint.
 TAGGIT_CASE_INSENSITIVE = True
 
 # Where absolute links in emails and commands point (no trailing slash).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-
-# --- Email: the console in development, SMTP from the environment in production.
-EMAIL_BACKEND = os.environ.get(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
-)
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
-EMAIL_TIMEOUT = 10
-DEFAULT_FROM_EMAIL = os.environ.get(
-    "DEFAULT_FROM_EMAIL", "Applying ML <editors@applyingml.example>"
-)
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# Editors told about every submitted interview and nomination.
-EDITOR_EMAILS = env_list("EDITOR_EMAILS")
 
 # --- The mentor's answer form and the nomination form.
 MENTOR_MIN_ANSWERS = int(os.environ.get("MENTOR_MIN_ANSWERS", "5"))
@@ -179,8 +350,6 @@ MAX_REQUEST_BYTES = 8 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 NOMINATION_RATE_LIMIT = int(os.environ.get("NOMINATION_RATE_LIMIT", "5"))  # per address per hour
 NOMINATION_MIN_SECONDS = 3  # faster than this is a bot
-# Proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).
-NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
 
 SITE_NAME = "Applying ML"
 SITE_TAGLINE = (
@@ -192,9 +361,48 @@ ANSWERS_PER_PAGE = 10
 # How many search results a page shows (snippets, so more than whole answers).
 SEARCH_RESULTS_PER_PAGE = 20
 
+
+# --- Logging and error reporting ----------------------------------------------------------
+
+# JSON lines in production (one object per line, with the request id, and the
+# traceback of errors in "traceback"), readable text in development. Both go
+# to stderr.
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT must be 'json' or 'text', not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "applyingml.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "applyingml.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # Django's own console handlers would print every record a second time.
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }
+
+# Sentry only when a DSN is given; imported here, lazily, because init()
+# installs its Django integration. No personal data is sent (mentors' emails
+# are private).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", ENVIRONMENT),
+        send_default_pii=False,
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0") or 0),
+    )

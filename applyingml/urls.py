@@ -6,9 +6,12 @@ from django.urls import include, path
 handler400 = "interviews.errors.bad_request"
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_PATH, admin.site.urls),
     path("", include("interviews.urls")),
 ]
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# A database outage raised outside a view still answers 503, not 500.
+handler500 = "applyingml.errors.server_error"

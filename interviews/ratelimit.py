@@ -7,9 +7,10 @@ shares, so a limit enforced here holds however many gunicorn workers run.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+
+from applyingml.ratelimit import client_address  # noqa: F401  (the views' entry point)
 
 from .models import RateLimitWindow
 
@@ -28,20 +29,6 @@ class Decision:
     @property
     def retry_after_minutes(self):
         return -(-self.retry_after_seconds // 60)  # rounded up
-
-
-def client_address(request):
-    """The client's IP: REMOTE_ADDR, or the address our proxies put in X-Forwarded-For.
-
-    Only the entries appended by our own NUM_PROXIES proxies are trusted; the
-    rest of the header is whatever the client chose to send.
-    """
-    if settings.NUM_PROXIES:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [a for a in forwarded if a]
-        if len(forwarded) >= settings.NUM_PROXIES:
-            return forwarded[-settings.NUM_PROXIES]
-    return request.META.get("REMOTE_ADDR", "unknown")
 
 
 def hit(key, limit, window=timedelta(hours=1)):

@@ -34,3 +34,36 @@ def editor(db, django_user_model):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Admin login counts live in the cache; every test starts without any."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """STATIC_ROOT with collectstatic run under production settings, which
+    production processes (gunicorn in tests) need for their manifest."""
+    import subprocess
+    import sys
+
+    from tests.servers import ROOT, production_env
+
+    static_root = tmp_path_factory.mktemp("staticfiles")
+    env = production_env(
+        DJANGO_STATIC_ROOT=str(static_root), DATABASE_URL="postgresql://unused@127.0.0.1/unused"
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    return static_root

@@ -106,9 +106,9 @@ def test_rate_limit_is_stored_in_the_shared_database():
 
 def test_client_address_trusts_only_our_proxies(rf, settings):
     request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7", REMOTE_ADDR="10.0.0.1")
-    settings.NUM_PROXIES = 0
+    settings.TRUSTED_PROXY_COUNT = 0
     assert ratelimit.client_address(request) == "10.0.0.1"
-    settings.NUM_PROXIES = 1
+    settings.TRUSTED_PROXY_COUNT = 1
     assert ratelimit.client_address(request) == "203.0.113.7"
 
 

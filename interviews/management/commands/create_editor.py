@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.urls import reverse
 
 EDITOR_APPS = ["interviews", "taggit"]
 
@@ -37,4 +38,5 @@ class Command(BaseCommand):
         user.groups.add(editors_group())
         verb = "Created" if created else "Reset the password of"
         self.stdout.write(f"{verb} the editor {email}.")
-        self.stdout.write(f"Sign in at http://127.0.0.1:8000/admin/ as {email} / {password}")
+        admin_url = reverse("admin:index")  # DJANGO_ADMIN_PATH may move it
+        self.stdout.write(f"Sign in at http://127.0.0.1:8000{admin_url} as {email} / {password}")

@@ -1,0 +1,25 @@
+"""System checks for production settings that Django's own checks do not cover."""
+
+from django.conf import settings
+from django.core.checks import Tags, Warning, register
+
+SHARED_CACHES = {
+    "django.core.cache.backends.redis.RedisCache",
+    "django.core.cache.backends.memcached.PyMemcacheCache",
+    "django.core.cache.backends.db.DatabaseCache",
+}
+
+
+@register(Tags.security, deploy=True)
+def check_shared_cache(app_configs, **kwargs):
+    """Admin login limits are counted in the cache, so it must be shared."""
+    if settings.CACHES["default"]["BACKEND"] in SHARED_CACHES:
+        return []
+    return [
+        Warning(
+            "The default cache is not shared between processes, so admin login "
+            "attempts are counted per gunicorn worker.",
+            hint="Set CACHE_URL=redis://host:6379/0.",
+            id="applyingml.W001",
+        )
+    ]

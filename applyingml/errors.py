@@ -1,0 +1,78 @@
+"""What a visitor gets when something fails: never a traceback.
+
+A database outage is not a bug on the page, so it answers 503 (Service
+Unavailable, try again shortly) with a page that says so, or JSON for clients
+that ask for JSON (a form saving in the background). Anything a visitor sent
+with a request that fails this way was not saved, and the page says that too.
+"""
+
+import logging
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponseServerError, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+
+logger = logging.getLogger("applyingml.errors")
+
+RETRY_AFTER_SECONDS = 5
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+
+def wants_json(request):
+    """True when the client prefers JSON to HTML (fetch() with Accept: application/json)."""
+    return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
+
+
+def database_unavailable(request, exception):
+    logger.warning(
+        "Database unavailable: %s: %s",
+        type(exception).__name__,
+        str(exception).strip().splitlines()[0] if str(exception).strip() else "",
+        extra={"path": request.path},
+    )
+    saved_nothing = request.method not in {"GET", "HEAD", "OPTIONS"}
+    if wants_json(request):
+        response = JsonResponse(
+            {
+                "error": "database_unavailable",
+                "saved": False,
+                "message": "The site cannot reach its database right now. "
+                + (
+                    "Nothing was saved; keep your text and try again shortly."
+                    if saved_nothing
+                    else "Try again shortly."
+                ),
+                "retry_after": RETRY_AFTER_SECONDS,
+            },
+            status=503,
+        )
+    else:
+        response = render(request, "503.html", {"saved_nothing": saved_nothing}, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    mark_logged(response)
+    return response
+
+
+def mark_logged(response):
+    """Keep django.request from logging this 503 again as an ERROR: it was
+    logged above as what it is, a warning about the database, and an outage
+    would otherwise bury real errors under one line per request."""
+    response._has_been_logged = True
+    return response
+
+
+def server_error(request):
+    """handler500: the 503 page when the error was the database being
+    unreachable (raised outside a view), otherwise the plain 500 page.
+
+    Django calls this from inside its `except` block, so the exception is
+    still in sys.exc_info().
+    """
+    exception = sys.exc_info()[1]
+    if isinstance(exception, DATABASE_ERRORS):
+        return database_unavailable(request, exception)
+    # 500.html needs no context and no database, so it renders whatever broke.
+    return HttpResponseServerError(loader.get_template("500.html").render())

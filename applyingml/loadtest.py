@@ -1,0 +1,375 @@
+"""`make loadtest`: readers browsing the site through gunicorn, bounded in time.
+
+    python -m applyingml.loadtest [--duration 120] [--connections 32] [--target URL]
+
+Without --target it starts gunicorn itself (gunicorn.conf.py, production
+settings) on 127.0.0.1 against the database in DATABASE_URL (the
+project-local one when unset), collects static files into a temporary
+directory, and stops it at the end. It only ever sends requests to
+127.0.0.1 or the --target you give.
+
+Every connection is a thread with its own keep-alive HTTP connection that
+requests pages readers visit (found by following the site's own links) until
+the time is up. The summary gives requests per second, latency percentiles
+and every error; the exit status is 1 if there was any error: a status other
+than 200, a failed connection, or an ERROR line in the server's log.
+
+Scenarios are weighted; `--mentor-saves` adds mentors saving drafts once the
+mentor's form exists (see MentorSaves below: it says what is left to write).
+"""
+
+import argparse
+import http.client
+import os
+import random
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+# Requests look as they do behind the production proxy.
+HEADERS = {"X-Forwarded-Proto": "https", "User-Agent": "applyingml-loadtest"}
+LINK = re.compile(r'href="(/(?:mentors|questions|lessons|static)/[^"#]*)"')
+
+
+@dataclass
+class Results:
+    latencies: list = field(default_factory=list)
+    statuses: Counter = field(default_factory=Counter)
+    errors: Counter = field(default_factory=Counter)
+    examples: list = field(default_factory=list)
+    reconnects: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, seconds, status=None, error=None, url=""):
+        with self.lock:
+            if error:
+                self.errors[error] += 1
+                if len(self.examples) < 10:
+                    self.examples.append(f"{url}: {error}")
+                return
+            self.latencies.append(seconds)
+            self.statuses[status] += 1
+            if status != 200:
+                self.errors[f"HTTP {status}"] += 1
+                if len(self.examples) < 10:
+                    self.examples.append(f"{url}: HTTP {status}")
+
+
+class Client:
+    """One keep-alive connection. A request that fails because the server had
+    closed the idle connection (gunicorn recycling a worker) is retried once
+    on a new connection, as browsers do for GETs; anything else is an error."""
+
+    def __init__(self, host, port, results):
+        self.host, self.port, self.results = host, port, results
+        self.connection = None
+
+    def request(self, method, path, body=None, headers=None):
+        """(status, body bytes); raises OSError/HTTPException on failure."""
+        for attempt in (1, 2):
+            reused = self.connection is not None
+            if not reused:
+                self.connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
+            try:
+                self.connection.request(
+                    method, path, body=body, headers={**HEADERS, **(headers or {})}
+                )
+                response = self.connection.getresponse()
+                data = response.read()
+                if response.will_close:
+                    self.close()
+                return response.status, data
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self.close()
+                if not reused or attempt == 2 or method not in {"GET", "HEAD"}:
+                    raise
+                with self.results.lock:
+                    self.results.reconnects += 1
+        raise AssertionError("unreachable")
+
+    def close(self):
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+
+
+class Readers:
+    """Readers browsing: the home page, lists, interviews, questions, lessons."""
+
+    name = "readers browsing"
+    weight = 1.0
+
+    def __init__(self, paths):
+        self.paths = paths
+
+    def step(self, client, results):
+        path = random.choice(self.paths)
+        started = time.monotonic()
+        try:
+            status, _ = client.request("GET", path)
+        except (OSError, http.client.HTTPException) as exc:
+            results.record(time.monotonic() - started, error=type(exc).__name__, url=path)
+            return
+        results.record(time.monotonic() - started, status=status, url=path)
+
+    def verify(self):
+        return []
+
+
+class MentorSaves:
+    """Mentors saving drafts, and afterwards: is every acknowledged save stored?
+
+    Not available until the mentor's draft form exists. To finish it: in
+    step(), GET the mentor's form (for the CSRF token), POST an answer whose
+    body contains a unique marker, and add the marker to self.acknowledged
+    when the answer is 2xx/3xx; a 503 means "not saved" and is fine during an
+    outage but an error here. verify() then checks every acknowledged marker
+    is in the database.
+    """
+
+    name = "mentors saving drafts"
+    weight = 0.1
+    available = False
+
+    def __init__(self, database_url):
+        self.database_url = database_url
+        self.acknowledged = set()
+        self.lock = threading.Lock()
+
+    def step(self, client, results):
+        raise NotImplementedError("the mentor draft form is not built yet")
+
+    def verify(self):
+        """Problems found: acknowledged saves that are not in the database."""
+        if not self.acknowledged:
+            return []
+        import psycopg
+
+        with psycopg.connect(self.database_url) as conn:
+            stored = {
+                marker
+                for marker in self.acknowledged
+                if conn.execute(
+                    "SELECT 1 FROM interviews_answer WHERE body LIKE %s LIMIT 1", [f"%{marker}%"]
+                ).fetchone()
+            }
+        lost = self.acknowledged - stored
+        return [f"{len(lost)} acknowledged saves are missing from the database"] if lost else []
+
+
+def discover(client, limit=200):
+    """Paths a reader can reach from the home page, two links deep."""
+    found, frontier = {"/"}, ["/", "/mentors/", "/questions/", "/lessons/"]
+    for depth in range(2):
+        next_frontier = []
+        for path in frontier:
+            status, body = client.request("GET", path)
+            if status != 200:
+                if depth == 0:
+                    raise SystemExit(f"Discovery failed: {path} answered {status}.")
+                continue  # still a path readers reach: the load counts its errors
+            found.add(path)
+            for link in LINK.findall(body.decode(errors="replace")):
+                link = link.replace("&amp;", "&")
+                if link not in found and len(found) < limit:
+                    found.add(link)
+                    if depth == 0 and not link.startswith("/static/"):
+                        next_frontier.append(link)
+        frontier = next_frontier
+    return sorted(found)
+
+
+def percentile(values, fraction):
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def run_load(host, port, duration, connections, scenarios, results):
+    total_weight = sum(s.weight for s in scenarios)
+    deadline = time.monotonic() + duration
+
+    def worker():
+        client = Client(host, port, results)
+        try:
+            while time.monotonic() < deadline:
+                pick = random.uniform(0, total_weight)
+                for scenario in scenarios:
+                    pick -= scenario.weight
+                    if pick <= 0:
+                        break
+                scenario.step(client, results)
+        finally:
+            client.close()
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(duration + 60)
+
+
+# --- The server under test ------------------------------------------------------------
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def database_url():
+    if os.environ.get("DATABASE_URL"):
+        return os.environ["DATABASE_URL"]
+    from applyingml.devdb import URL_FILE
+
+    if URL_FILE.exists():
+        return URL_FILE.read_text().strip()
+    sys.exit("No database: set DATABASE_URL, or run `make setup` first.")
+
+
+class Server:
+    """gunicorn with production settings on 127.0.0.1, for the test's length."""
+
+    def __init__(self, workdir, db_url):
+        self.port = free_port()
+        self.log_path = Path(workdir) / "gunicorn.log"
+        self.env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+            "DJANGO_SETTINGS_MODULE": "applyingml.settings",
+            "DJANGO_ENV": "production",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_STATIC_ROOT": str(Path(workdir) / "static"),
+            "DATABASE_URL": db_url,
+            "DATABASE_CONN_MAX_AGE": "60",
+            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+        }
+
+    def __enter__(self):
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+            cwd=BASE_DIR,
+            env=self.env,
+            check=True,
+        )
+        self.log = self.log_path.open("wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "applyingml.wsgi"],
+            cwd=BASE_DIR,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"gunicorn exited:\n{self.log_path.read_text()[-3000:]}")
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                connection.request("GET", "/healthz")
+                if connection.getresponse().status == 200:
+                    return self
+            except OSError:
+                time.sleep(0.2)
+        raise SystemExit("gunicorn did not start within a minute.")
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        try:
+            self.process.wait(30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+
+    def error_lines(self):
+        return [
+            line
+            for line in self.log_path.read_text(errors="replace").splitlines()
+            if '"level": "ERROR"' in line or '"level": "CRITICAL"' in line
+        ]
+
+
+def summarize(results, duration, problems):
+    count = len(results.latencies) + sum(
+        n for kind, n in results.errors.items() if not kind.startswith("HTTP ")
+    )
+    errors = sum(results.errors.values())
+    ms = [s * 1000 for s in results.latencies]
+    lines = [
+        f"{count} requests in {duration:.0f} s: {count / duration:.0f} per second",
+        f"latency ms: p50 {percentile(ms, 0.5):.0f}, p95 {percentile(ms, 0.95):.0f}, "
+        f"p99 {percentile(ms, 0.99):.0f}, max {max(ms, default=0):.0f}",
+        "statuses: " + ", ".join(f"{s}: {n}" for s, n in sorted(results.statuses.items())),
+        f"reconnects after the server closed an idle connection: {results.reconnects}",
+        f"{errors} errors"
+        + (": " + ", ".join(f"{k} x{n}" for k, n in results.errors.items()) if errors else ""),
+    ]
+    lines += [f"  e.g. {example}" for example in results.examples]
+    lines += [f"problem: {problem}" for problem in problems]
+    return "\n".join(lines), errors + len(problems)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m applyingml.loadtest")
+    parser.add_argument("--duration", type=float, default=120, help="seconds (default 120)")
+    parser.add_argument("--connections", type=int, default=32, help="concurrent connections")
+    parser.add_argument("--target", help="an already running server, e.g. http://127.0.0.1:8000")
+    parser.add_argument(
+        "--mentor-saves", action="store_true", help="add mentors saving drafts (needs the form)"
+    )
+    args = parser.parse_args(argv)
+
+    if args.mentor_saves and not MentorSaves.available:
+        sys.exit("--mentor-saves: the mentor draft form is not built yet; see MentorSaves.")
+
+    with tempfile.TemporaryDirectory(prefix="loadtest-") as workdir:
+        server = None
+        if args.target:
+            parts = urlsplit(args.target)
+            host, port = parts.hostname, parts.port or 80
+        else:
+            server = Server(workdir, database_url()).__enter__()
+            host, port = "127.0.0.1", server.port
+        try:
+            results = Results()
+            paths = discover(Client(host, port, results))
+            scenarios = [Readers(paths)]
+            if args.mentor_saves:
+                scenarios.append(MentorSaves(database_url()))
+            print(
+                f"{args.connections} connections for {args.duration:.0f} s against "
+                f"{host}:{port}: "
+                + ", ".join(s.name for s in scenarios)
+                + f" ({len(paths)} paths)",
+                flush=True,
+            )
+            started = time.monotonic()
+            run_load(host, port, args.duration, args.connections, scenarios, results)
+            elapsed = time.monotonic() - started
+            problems = [problem for s in scenarios for problem in s.verify()]
+            if server:
+                problems += [
+                    f"server logged an error: {line[:300]}" for line in server.error_lines()[:5]
+                ]
+        finally:
+            if server:
+                server.__exit__(None, None, None)
+    summary, failures = summarize(results, elapsed, problems)
+    print(summary)
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""gunicorn settings for production (the Docker image) and `make loadtest`.
+
+    gunicorn --config gunicorn.conf.py applyingml.wsgi
+
+Threaded workers: a page spends most of its time waiting on PostgreSQL, so a
+few processes with several threads each serve many readers in little memory.
+Each thread keeps one persistent database connection (DATABASE_CONN_MAX_AGE),
+so WORKERS x THREADS must stay below the server's max_connections.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+worker_class = "gthread"
+workers = int(os.environ.get("GUNICORN_WORKERS", min(multiprocessing.cpu_count() * 2, 8)))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# A request that takes longer than this is stuck: the worker is replaced.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+keepalive = 5
+# Replace each worker now and then, so a slow leak never becomes an outage.
+max_requests = 2000
+max_requests_jitter = 200
+
+# The proxy in front (Caddy, a load balancer) is the only client; it sets
+# X-Forwarded-Proto, which Django trusts through SECURE_PROXY_SSL_HEADER.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")
+
+# Django logs every request itself, as JSON with its request id; gunicorn's own
+# access log would only repeat it without the id.
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "applyingml.logs.JsonFormatter"}},
+    "handlers": {
+        "error_console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "stream": "ext://sys.stderr",
+        }
+    },
+    "loggers": {
+        "gunicorn.error": {"handlers": ["error_console"], "level": "INFO", "propagate": False},
+    },
+    "root": {"level": "WARNING", "handlers": []},
+}

@@ -1,0 +1,214 @@
+"""Real processes for the tests that need them: gunicorn serving the project
+with production settings, and a TCP proxy in front of PostgreSQL that a test
+can cut and restore to simulate a database outage."""
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_SECRET_KEY = "test-only-5b9c1e7a2f4d8b3a6c0e9f1d2b7a4c8e5f3a1b9d7c6e2f0a8b4d"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def database_url(settings_dict, host=None, port=None):
+    """A postgresql:// URL for the database in a Django settings dict.
+
+    `host`/`port` replace the server's (to go through a proxy). A Unix socket
+    directory is percent-encoded into the host, which libpq understands.
+    """
+    user = quote(settings_dict.get("USER") or "postgres", safe="")
+    password = settings_dict.get("PASSWORD")
+    auth = f"{user}:{quote(password, safe='')}" if password else user
+    host = host or settings_dict.get("HOST") or "localhost"
+    port = port or settings_dict.get("PORT")
+    netloc = f"{auth}@{quote(str(host), safe='')}" + (f":{port}" if port else "")
+    return f"postgresql://{netloc}/{settings_dict['NAME']}"
+
+
+def upstream_address(settings_dict):
+    """Where the PostgreSQL server in `settings_dict` listens: (family, address)."""
+    host = settings_dict.get("HOST") or "localhost"
+    port = int(settings_dict.get("PORT") or 5432)
+    if host.startswith("/"):
+        return socket.AF_UNIX, f"{host}/.s.PGSQL.{port}"
+    return socket.AF_INET, (host, port)
+
+
+def production_env(**overrides):
+    """The environment of a production process, without the developer's variables."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_", "SENTRY_", "GUNICORN_"))
+        and key not in {"CACHE_URL", "PYTEST_CURRENT_TEST"}
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="applyingml.settings",
+        DJANGO_ENV="production",
+        DJANGO_SECRET_KEY=TEST_SECRET_KEY,
+        DJANGO_ALLOWED_HOSTS="testserver.example,127.0.0.1",
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+    )
+    env.update(overrides)
+    return env
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a redirect is an answer to look at, not to follow
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
+def http(url, method="GET", headers=None, data=None, timeout=10):
+    """(status, headers, body text) for a request; HTTP errors and redirects
+    are answers too."""
+    request = urllib.request.Request(url, method=method, data=data, headers=headers or {})
+    try:
+        with _opener.open(request, timeout=timeout) as response:
+            return response.status, response.headers, response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers, exc.read().decode()
+
+
+# Requests as the proxy in front of gunicorn would send them.
+PROXIED = {"Host": "testserver.example", "X-Forwarded-Proto": "https"}
+
+
+class Gunicorn:
+    """gunicorn with gunicorn.conf.py on a free port of 127.0.0.1."""
+
+    def __init__(self, env, tmp_path, command=None, workers=1, threads=4):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = tmp_path / f"gunicorn-{self.port}.log"
+        env = {
+            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+            "GUNICORN_WORKERS": str(workers),
+            "GUNICORN_THREADS": str(threads),
+            **env,
+        }
+        command = command or [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--config",
+            "gunicorn.conf.py",
+            "applyingml.wsgi",
+        ]
+        self.log = self.log_path.open("wb")
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT
+        )
+
+    def wait_until_up(self, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited:\n{self.output()}")
+            try:
+                if http(self.url + "/healthz", timeout=2)[0] == 200:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError(f"gunicorn did not come up:\n{self.output()}")
+
+    def output(self):
+        self.log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+
+class TcpProxy:
+    """Forward 127.0.0.1:<port> to a PostgreSQL server; cut() severs every
+    connection and refuses new ones, restore() listens again on the same port."""
+
+    def __init__(self, upstream_family, upstream_address):
+        self.upstream_family = upstream_family
+        self.upstream_address = upstream_address
+        self.port = free_port()
+        self.lock = threading.Lock()
+        self.sockets = set()
+        self.listener = None
+        self.restore()
+
+    def restore(self):
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(64)
+        self.listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def cut(self):
+        listener, self.listener = self.listener, None
+        _close(listener)
+        with self.lock:
+            sockets, self.sockets = self.sockets, set()
+        for sock in sockets:
+            _close(sock)
+
+    close = cut
+
+    def _accept(self, listener):
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return  # the listener was closed by cut()
+            try:
+                upstream = socket.socket(self.upstream_family, socket.SOCK_STREAM)
+                upstream.connect(self.upstream_address)
+            except OSError:
+                _close(client)
+                continue
+            with self.lock:
+                self.sockets.update((client, upstream))
+            for source, target in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, target), daemon=True).start()
+
+    def _pump(self, source, target):
+        try:
+            while data := source.recv(65536):
+                target.sendall(data)
+        except OSError:
+            pass
+        finally:
+            _close(source)
+            _close(target)
+            with self.lock:
+                self.sockets.discard(source)
+                self.sockets.discard(target)
+
+
+def _close(sock):
+    if sock is None:
+        return
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+    sock.close()

@@ -1,0 +1,139 @@
+"""The deployment files: docker-compose.yml, the Dockerfile, .env.example and
+the image's start command.
+
+No Docker engine runs where the tests run, so the compose file is parsed and
+checked for its parts, and the start command is run directly, as the image
+runs it, against the test database.
+"""
+
+import re
+import signal
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.servers import PROXIED, ROOT, Gunicorn, database_url, http, production_env
+
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+DOCKERFILE = (ROOT / "Dockerfile").read_text()
+ENV_EXAMPLE = (ROOT / ".env.example").read_text()
+
+
+def test_compose_runs_postgres_16_with_a_named_volume_and_a_healthcheck():
+    db = COMPOSE["services"]["db"]
+    assert re.match(r"postgres:16(\.\d+)?(-|$)", db["image"])
+    volume, target = db["volumes"][0].split(":")[:2]
+    assert target == "/var/lib/postgresql/data" and volume in COMPOSE["volumes"]
+    assert "pg_isready" in " ".join(db["healthcheck"]["test"])
+
+
+def test_compose_web_waits_for_a_healthy_database_and_redis():
+    web = COMPOSE["services"]["web"]
+    assert web["build"] == "."
+    assert web["depends_on"]["db"] == {"condition": "service_healthy"}
+    assert web["depends_on"]["redis"] == {"condition": "service_healthy"}
+    assert "@db:5432/" in web["environment"]["DATABASE_URL"]
+    assert web["environment"]["CACHE_URL"] == "redis://redis:6379/0"
+    assert web["environment"]["DJANGO_ENV"] == "production"
+    assert "/healthz" in " ".join(web["healthcheck"]["test"])
+    assert "ping" in COMPOSE["services"]["redis"]["healthcheck"]["test"]
+    # Only the proxy is published; gunicorn is reachable through it alone.
+    assert "ports" not in web
+    caddy = COMPOSE["services"]["caddy"]
+    assert "443:443" in caddy["ports"]
+    assert (ROOT / "deploy/Caddyfile").exists()
+    assert "./deploy/Caddyfile:/etc/caddy/Caddyfile:ro" in caddy["volumes"]
+
+
+def test_dockerfile_builds_a_slim_image_that_runs_as_a_non_root_user():
+    assert re.search(r"^FROM python:3\.\d+-slim", DOCKERFILE, re.M)
+    users = re.findall(r"^USER (\S+)", DOCKERFILE, re.M)
+    assert users and users[-1] not in {"root", "0"}
+    assert "pip install -r requirements.txt" in DOCKERFILE
+    assert re.search(r'^CMD \["deploy/start-web"\]', DOCKERFILE, re.M)
+    assert (ROOT / "deploy/start-web").stat().st_mode & 0o111  # executable
+    assert "DJANGO_ENV=production" in DOCKERFILE
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert {".venv", ".data", ".env", ".git"} <= set(ignored)
+
+
+def test_every_runtime_dependency_is_pinned_exactly():
+    lines = [
+        line.strip()
+        for line in (ROOT / "requirements.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert lines and all(re.match(r"^[A-Za-z0-9_.\-\[\]]+==[\w.]+$", line) for line in lines)
+
+
+def variables_read_by_the_project():
+    """Every environment variable named in settings, gunicorn.conf.py, the
+    start script and the compose file."""
+    names = set()
+    sources = ["applyingml/settings.py", "gunicorn.conf.py"]
+    for source in sources:
+        text = (ROOT / source).read_text()
+        names |= set(
+            re.findall(
+                r"""(?:environ\.get|environ\[|env_bool|env_int|env_list)\(?\s*["']([A-Z][A-Z0-9_]+)["']""",
+                text,
+            )
+        )
+    names |= set(re.findall(r"\$\{([A-Z][A-Z0-9_]+)", (ROOT / "deploy/start-web").read_text()))
+    names |= set(re.findall(r"\$\{([A-Z][A-Z0-9_]+)", (ROOT / "docker-compose.yml").read_text()))
+    names |= set(COMPOSE["services"]["web"]["environment"])
+    return names - {"DJANGO_SETTINGS_MODULE"}
+
+
+def test_env_example_lists_every_variable_with_a_comment():
+    names = variables_read_by_the_project()
+    assert {
+        "DJANGO_SECRET_KEY",
+        "DATABASE_URL",
+        "CACHE_URL",
+        "EDITOR_EMAILS",
+        "SENTRY_DSN",
+    } <= names
+    lines = ENV_EXAMPLE.splitlines()
+    assignment = re.compile(r"^#?\s*([A-Z][A-Z0-9_]+)=")
+    listed = {}
+    for number, line in enumerate(lines):
+        match = assignment.match(line)
+        if match:
+            listed[match.group(1)] = number
+    missing = names - set(listed)
+    assert not missing, f".env.example does not list {sorted(missing)}"
+    for name, number in listed.items():
+        above = lines[number - 1]
+        assert above.startswith("# ") and not assignment.match(above), f"{name} has no comment"
+
+
+@pytest.mark.django_db
+def test_the_start_command_migrates_collects_static_and_serves(tmp_path):
+    from django.db import connection
+
+    env = production_env(
+        DATABASE_URL=database_url(connection.settings_dict),
+        DJANGO_STATIC_ROOT=str(tmp_path / "static"),
+    )
+    server = Gunicorn(env, tmp_path, command=[str(ROOT / "deploy/start-web")])
+    try:
+        server.wait_until_up()
+        status, headers, body = http(server.url + "/questions/", headers=PROXIED)
+        assert status == 200
+        assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
+        assert "script-src 'self'" in headers["Content-Security-Policy"]
+        stylesheet = re.search(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', body).group(1)
+        assert http(server.url + stylesheet, headers=PROXIED)[0] == 200
+        assert http(server.url + "/readyz")[0] == 200
+        # Plain HTTP straight to gunicorn is sent to HTTPS.
+        status, headers, _ = http(
+            server.url + "/questions/", headers={"Host": "testserver.example"}
+        )
+        assert status == 301 and headers["Location"] == "https://testserver.example/questions/"
+        assert (Path(tmp_path / "static") / "staticfiles.json").exists()
+        assert "No migrations to apply" in server.output()
+    finally:
+        server.process.send_signal(signal.SIGTERM)
+        server.stop()

@@ -1,0 +1,78 @@
+"""A few seconds of `make loadtest`, and proof that it fails on errors.
+
+The real run (two minutes, 32 connections) is `make loadtest`; it is too long
+for the suite."""
+
+import subprocess
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from tests.servers import ROOT, database_url, production_env
+
+
+def loadtest(*args, env=None):
+    return subprocess.run(
+        [sys.executable, "-m", "applyingml.loadtest", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.django_db
+def test_a_short_load_test_against_gunicorn_passes_with_no_errors():
+    from django.db import connection
+
+    env = production_env(DATABASE_URL=database_url(connection.settings_dict))
+    result = loadtest("--duration", "3", "--connections", "8", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "8 connections for 3 s" in result.stdout
+    assert "\n0 errors" in result.stdout
+    assert "statuses: 200:" in result.stdout
+
+
+class FlakySite(BaseHTTPRequestHandler):
+    """A home page linking to a question page that fails."""
+
+    def do_GET(self):
+        if self.path == "/questions/broken/":
+            self.send_response(500)
+            body = b"oops"
+        else:
+            self.send_response(200)
+            body = b'<a href="/questions/broken/">a question</a>'
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_the_load_test_fails_when_any_request_fails():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FlakySite)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        result = loadtest(
+            "--duration",
+            "1",
+            "--connections",
+            "2",
+            "--target",
+            f"http://127.0.0.1:{server.server_port}",
+        )
+    finally:
+        server.shutdown()
+    assert result.returncode == 1
+    assert "HTTP 500" in result.stdout
+
+
+def test_mentor_saves_are_refused_until_the_form_exists():
+    result = loadtest("--mentor-saves", "--duration", "1", "--target", "http://127.0.0.1:9")
+    assert result.returncode != 0
+    assert "mentor draft form is not built yet" in result.stderr

@@ -1,0 +1,118 @@
+"""A real database outage: gunicorn with production settings reaches the test
+database through a TCP proxy, the test cuts the proxy, and then restores it.
+
+While the database is unreachable every public page answers 503 with the
+friendly page (never a 500 or a traceback), JSON clients get JSON, /healthz
+stays 200 and /readyz answers 503. When the database returns, the site
+recovers by itself within seconds, through the same persistent connections.
+"""
+
+import json
+import re
+import time
+from urllib.parse import urlencode
+
+import pytest
+
+from tests.servers import (
+    PROXIED,
+    Gunicorn,
+    TcpProxy,
+    database_url,
+    http,
+    production_env,
+    upstream_address,
+)
+
+PUBLIC_PAGES = ["/", "/mentors/", "/questions/", "/lessons/"]
+
+
+@pytest.fixture
+def site_behind_proxy(db, collected_static, tmp_path):
+    # `db` creates the test database; the server reads what migrations put there.
+    from django.db import connection
+
+    proxy = TcpProxy(*upstream_address(connection.settings_dict))
+    env = production_env(
+        DATABASE_URL=database_url(connection.settings_dict, host="127.0.0.1", port=proxy.port),
+        # Persistent connections, as in production: recovery must not depend
+        # on opening a fresh one for every request.
+        DATABASE_CONN_MAX_AGE="60",
+        DJANGO_STATIC_ROOT=str(collected_static),
+    )
+    server = Gunicorn(env, tmp_path, workers=1, threads=4).wait_until_up()
+    yield server, proxy
+    server.stop()
+    proxy.close()
+
+
+def login_form(server):
+    """Headers and body for posting the admin login form, CSRF token included."""
+    _, headers, body = http(server.url + "/admin/login/", headers=PROXIED)
+    cookie = headers["Set-Cookie"].split(";")[0]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
+    form_headers = {
+        **PROXIED,
+        "Cookie": cookie,
+        "Origin": "https://testserver.example",
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+    data = urlencode({"csrfmiddlewaretoken": token, "username": "ed@example.com", "password": "x"})
+    return form_headers, data.encode()
+
+
+def wait_for(url, status, timeout, headers=PROXIED):
+    """Seconds until `url` answers `status`, or None if it never did."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if http(url, headers=headers)[0] == status:
+            return time.monotonic() - started
+        time.sleep(0.1)
+    return None
+
+
+def test_database_outage_answers_503_and_recovers_by_itself(site_behind_proxy):
+    server, proxy = site_behind_proxy
+    for page in PUBLIC_PAGES:
+        assert http(server.url + page, headers=PROXIED)[0] == 200, page
+    assert http(server.url + "/readyz")[0] == 200
+    form_headers, form = login_form(server)
+
+    proxy.cut()
+
+    for page in PUBLIC_PAGES:
+        status, headers, body = http(server.url + page, headers=PROXIED)
+        assert status == 503, page
+        assert "We will be back in a moment" in body
+        assert "Traceback" not in body and "OperationalError" not in body
+        assert headers["Retry-After"] == "5"
+        assert headers["X-Request-ID"]
+    status, headers, body = http(
+        server.url + "/questions/", headers={**PROXIED, "Accept": "application/json"}
+    )
+    assert status == 503
+    assert headers["Content-Type"] == "application/json"
+    assert json.loads(body)["error"] == "database_unavailable"
+    # A form sent during the outage is told that nothing was saved.
+    status, _, body = http(
+        server.url + "/admin/login/", method="POST", headers=form_headers, data=form
+    )
+    assert status == 503
+    assert "What you just sent was not saved" in body
+    assert http(server.url + "/healthz")[0] == 200
+    assert http(server.url + "/readyz")[0] == 503
+
+    proxy.restore()
+
+    recovered_after = wait_for(server.url + "/questions/", 200, timeout=10)
+    assert recovered_after is not None and recovered_after < 5
+    for page in PUBLIC_PAGES:
+        assert http(server.url + page, headers=PROXIED)[0] == 200, page
+    assert http(server.url + "/readyz")[0] == 200
+
+    log_lines = [line for line in server.output().splitlines() if line.strip()]
+    records = [json.loads(line) for line in log_lines]  # every line is JSON
+    assert not [r for r in records if r["level"] == "ERROR"], "an outage is not a bug"
+    unavailable = [r for r in records if r["message"].startswith("Database unavailable")]
+    assert unavailable and all(r["request_id"] != "-" for r in unavailable)
+    assert any(r.get("status") == 503 and r["logger"] == "applyingml.request" for r in records)
