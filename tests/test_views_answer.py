@@ -68,10 +68,12 @@ def test_answer_cards_link_to_the_answer_page(client, questions):
         assert f'href="{answer.get_absolute_url()}" rel="bookmark"' in html, url
 
 
-@pytest.mark.parametrize("factory", [DraftInterviewFactory, WithdrawnInterviewFactory])
-def test_unpublished_answers_have_no_page(client, questions, factory):
+@pytest.mark.parametrize(
+    "factory, status", [(DraftInterviewFactory, 404), (WithdrawnInterviewFactory, 410)]
+)
+def test_unpublished_answers_have_no_page(client, questions, factory, status):
     answer = answer_by("Hidden", questions[0], interview_factory=factory)
-    assert client.get(answer.get_absolute_url()).status_code == 404
+    assert client.get(answer.get_absolute_url()).status_code == status
 
 
 def test_unknown_answers_are_404(client, questions):

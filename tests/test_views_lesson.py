@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from interviews.models import Lesson
 from tests.factories import (
     AnswerFactory,
     DraftInterviewFactory,
@@ -60,12 +61,35 @@ def test_several_lessons_narrow_to_answers_carrying_all(client, questions):
     assert 'href="/lessons/?tag=a&amp;tag=b&amp;tag=c"' in html  # narrow by c
 
 
-def test_lesson_that_exists_only_on_drafts_is_404(client, questions):
-    answer_by("Draft", questions[0], ["hidden"], DraftInterviewFactory)
-    response = client.get("/lessons/hidden/")
-    assert response.status_code == 200  # the lesson exists; it just has no public answers
-    assert response.context["paginator"].count == 0
+def test_lessons_without_published_answers_are_hidden_from_readers(client, questions):
+    answer_by("Draft", questions[0], ["zzhidden"], DraftInterviewFactory)
+    answer_by("Public", questions[0], ["visible"])
+    assert client.get("/lessons/zzhidden/").status_code == 404
+    assert client.get("/lessons/?tag=visible&tag=zzhidden").status_code == 404
+    assert client.get(questions[0].get_absolute_url() + "?tag=zzhidden").status_code == 404
+    assert "zzhidden" not in client.get("/lessons/").content.decode()
     assert client.get("/lessons/never-heard-of-it/").status_code == 404
+
+
+def test_renamed_and_merged_lessons_redirect_to_their_new_address(client, questions):
+    answer_by("One", questions[0], ["ml ops", "monitoring"])
+    answer_by("Two", questions[1], ["MLOps"])
+    lesson = Lesson.objects.get(name="ml ops")
+    lesson.name, lesson.slug = "Machine learning operations", "machine-learning-operations"
+    lesson.save()
+
+    renamed = client.get("/lessons/ml-ops/?tag=monitoring")
+    assert renamed.status_code == 301
+    assert renamed["Location"] == "/lessons/machine-learning-operations/?tag=monitoring"
+
+    Lesson.objects.get(name="MLOps").merge([lesson])
+    merged = client.get("/lessons/machine-learning-operations/")
+    assert (merged.status_code, merged["Location"]) == (301, "/lessons/mlops/")
+    old_first = client.get("/lessons/ml-ops/")  # the older slug follows the merge too
+    assert (old_first.status_code, old_first["Location"]) == (301, "/lessons/mlops/")
+    on_question = client.get(questions[0].get_absolute_url() + "?tag=ml-ops&tag=monitoring")
+    assert on_question["Location"] == questions[0].get_absolute_url() + "?tag=mlops&tag=monitoring"
+    assert client.get("/lessons/mlops/").status_code == 200
 
 
 @pytest.mark.parametrize("answers", [3, 30])

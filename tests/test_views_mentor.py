@@ -11,7 +11,6 @@ from tests.factories import (
     MentorFactory,
     PublishedInterviewFactory,
     SubmittedInterviewFactory,
-    WithdrawnInterviewFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -73,15 +72,30 @@ def test_mentor_email_is_never_shown(client, questions):
     )
 
 
-@pytest.mark.parametrize(
-    "factory", [DraftInterviewFactory, SubmittedInterviewFactory, WithdrawnInterviewFactory]
-)
+@pytest.mark.parametrize("factory", [DraftInterviewFactory, SubmittedInterviewFactory])
 def test_unpublished_interviews_are_not_found(client, questions, factory):
     interview = factory()
     AnswerFactory(interview=interview, question=questions[0])
     response = client.get(interview.mentor.get_absolute_url())
     assert response.status_code == 404
     assert "We could not find that page" in response.content.decode()
+
+
+def test_withdrawn_interview_is_gone_with_a_short_page(client, questions, editor):
+    interview = PublishedInterviewFactory(mentor=MentorFactory(name="Gone Mentor"))
+    AnswerFactory(interview=interview, question=questions[0], lessons=["rare lesson"])
+    url = interview.mentor.get_absolute_url()
+    assert client.get(url).status_code == 200
+
+    interview.withdraw(by=editor, note="At the mentor's request")
+
+    response = client.get(url)
+    assert response.status_code == 410
+    assert "This interview has been withdrawn" in response.content.decode()
+    # It leaves every list, feed, search result and sitemap.
+    for page in ("/", "/mentors/", "/feed/", "/sitemap.xml", "/search/?q=gone+mentor"):
+        assert "Gone Mentor" not in client.get(page).content.decode(), page
+    assert client.get("/lessons/rare-lesson/").status_code == 404
 
 
 def test_unknown_mentor_is_a_friendly_404(client):

@@ -144,6 +144,16 @@ class LessonQuerySet(models.QuerySet):
         """`usage`: answers carrying the lesson, published or not (for editors)."""
         return self.annotate(usage=Count("tagged_answers"))
 
+    def public(self):
+        """Lessons readers may see: on at least one published answer."""
+        return self.filter(
+            Exists(
+                TaggedAnswer.objects.filter(tag=OuterRef("pk")).filter(
+                    Interview.public_filter("content_object__interview__")
+                )
+            )
+        )
+
     def in_use(self):
         """Lessons on at least one published answer, with `answer_count`."""
         return (

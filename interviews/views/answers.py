@@ -6,9 +6,10 @@ from django.views.generic import DetailView
 from .. import meta, search
 from ..meta import PageMetaMixin, describe
 from ..models import Answer
+from .browse import WithdrawnIsGoneMixin
 
 
-class AnswerDetailView(PageMetaMixin, DetailView):
+class AnswerDetailView(WithdrawnIsGoneMixin, PageMetaMixin, DetailView):
     """The answer, its question and mentor, the way onward and related reading.
 
     Queries: the answer (with question, interview and mentor), its lessons,

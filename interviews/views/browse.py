@@ -6,11 +6,12 @@ Everything readers see comes through the `published()` QuerySet methods.
 """
 
 import re
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import Count
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -18,18 +19,36 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from .. import meta
 from ..meta import PageMetaMixin, describe
-from ..models import Answer, Interview, Lesson, Question
+from ..models import Answer, Interview, Lesson, LessonRedirect, Question
 
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
 MAX_LESSON_FILTERS = 8
 
 
+class LessonsMoved(Exception):
+    """Some requested lessons were renamed or merged: here are their new slugs."""
+
+    def __init__(self, slugs):
+        self.slugs = slugs
+
+
 class LessonFilterMixin:
     """Narrow answers to those carrying every lesson in `?tag=a&tag=b`.
 
-    Unknown or malformed lessons answer 404 rather than an empty page, so a
-    mistyped link is noticed; duplicates are ignored.
+    Unknown, malformed or unpublished lessons answer 404 rather than an empty
+    page, so a mistyped link is noticed; duplicates are ignored. A lesson
+    renamed or merged away redirects (301) to the lesson it became.
     """
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except LessonsMoved as moved:
+            return HttpResponsePermanentRedirect(self.url_for_lessons(moved.slugs))
+
+    def url_for_lessons(self, slugs):
+        query = urlencode([("tag", slug) for slug in slugs])
+        return f"{self.request.path}?{query}" if query else self.request.path
 
     def requested_lesson_slugs(self):
         slugs = list(dict.fromkeys(self.request.GET.getlist("tag")))
@@ -43,9 +62,16 @@ class LessonFilterMixin:
         slugs = self.requested_lesson_slugs()
         if not slugs:
             return []
-        found = {lesson.slug: lesson for lesson in Lesson.objects.filter(slug__in=slugs)}
+        found = {lesson.slug: lesson for lesson in Lesson.objects.public().filter(slug__in=slugs)}
         missing = [slug for slug in slugs if slug not in found]
         if missing:
+            moved = dict(
+                LessonRedirect.objects.filter(old_slug__in=missing).values_list(
+                    "old_slug", "lesson__slug"
+                )
+            )
+            if moved and all(slug in moved or slug in found for slug in slugs):
+                raise LessonsMoved(list(dict.fromkeys(moved.get(s, s) for s in slugs)))
             raise Http404(f"No lesson called {missing[0]!r}.")
         return [found[slug] for slug in slugs]
 
@@ -104,7 +130,32 @@ class MentorListView(PageMetaMixin, ListView):
         return Interview.objects.published().select_related("mentor").newest_first()
 
 
-class MentorDetailView(PageMetaMixin, DetailView):
+def gone_if_withdrawn(request, mentor_slug):
+    """410 Gone, with a short page, for a mentor whose interview was withdrawn."""
+    interview = (
+        Interview.objects.filter(mentor__slug=mentor_slug, status=Interview.Status.WITHDRAWN)
+        .select_related("mentor")
+        .first()
+    )
+    if interview is None:
+        return None
+    return render(request, "interviews/withdrawn.html", {"mentor": interview.mentor}, status=410)
+
+
+class WithdrawnIsGoneMixin:
+    """A mentor's public URLs answer 410 Gone once their interview is withdrawn."""
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            gone = gone_if_withdrawn(request, kwargs["slug"])
+            if gone is None:
+                raise
+            return gone
+
+
+class MentorDetailView(WithdrawnIsGoneMixin, PageMetaMixin, DetailView):
     """One interview: 3 queries (interview and mentor, answers, their lessons)."""
 
     template_name = "interviews/mentor_detail.html"
@@ -280,6 +331,12 @@ class LessonListView(LessonFilterMixin, PageMetaMixin, ListView):
 
 class LessonDetailView(LessonListView):
     """`/lessons/<slug>/`: the same as `/lessons/?tag=<slug>`, narrowable further."""
+
+    def url_for_lessons(self, slugs):
+        first, *rest = slugs
+        query = urlencode([("tag", slug) for slug in rest])
+        path = reverse("interviews:lesson-detail", args=[first])
+        return f"{path}?{query}" if query else path
 
     def requested_lesson_slugs(self):
         slugs = super().requested_lesson_slugs()
