@@ -24,7 +24,7 @@ help:
 	@echo "make stop-db stop the project-local PostgreSQL"
 	@echo "make backup  pg_dump the database (DATABASE_URL, else the local one) to backups/"
 	@echo "make restore restore a backup into that database (FILE=backups/....dump)"
-	@echo "make loadtest $(CONNECTIONS) readers for $(DURATION) s against gunicorn on 127.0.0.1 (DURATION=..., CONNECTIONS=...)"
+	@echo "make loadtest $(CONNECTIONS) readers and mentors for $(DURATION) s against gunicorn on 127.0.0.1 (DURATION=..., CONNECTIONS=...)"
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; $(PYTHON) is " + sys.version.split()[0])'

@@ -1,4 +1,4 @@
-"""`make loadtest`: readers browsing the site through gunicorn, bounded in time.
+"""`make loadtest`: readers browsing and mentors saving drafts, through gunicorn.
 
     python -m applyingml.loadtest [--duration 120] [--connections 32] [--target URL]
 
@@ -14,8 +14,10 @@ the time is up. The summary gives requests per second, latency percentiles
 and every error; the exit status is 1 if there was any error: a status other
 than 200, a failed connection, or an ERROR line in the server's log.
 
-Scenarios are weighted; `--mentor-saves` adds mentors saving drafts once the
-mentor's form exists (see MentorSaves below: it says what is left to write).
+Two weighted scenarios share the connections: readers browsing, and mentors
+saving drafts through the answer form's autosave (`--readers-only` leaves
+them out); afterwards every save the server acknowledged must be in the
+database.
 """
 
 import argparse
@@ -33,7 +35,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Requests look as they do behind the production proxy.
@@ -66,13 +68,15 @@ class Results:
 
 
 class Client:
-    """One keep-alive connection. A request that fails because the server had
-    closed the idle connection (gunicorn recycling a worker) is retried once
-    on a new connection, as browsers do for GETs; anything else is an error."""
+    """One keep-alive connection with its cookies. A request that fails because
+    the server had closed the idle connection (gunicorn recycling a worker) is
+    retried once on a new connection, as browsers do for GETs; anything else
+    is an error."""
 
     def __init__(self, host, port, results):
         self.host, self.port, self.results = host, port, results
         self.connection = None
+        self.cookies = {}
 
     def request(self, method, path, body=None, headers=None):
         """(status, body bytes); raises OSError/HTTPException on failure."""
@@ -81,11 +85,16 @@ class Client:
             if not reused:
                 self.connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
             try:
+                cookie = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+                extra = {"Cookie": cookie} if cookie else {}
                 self.connection.request(
-                    method, path, body=body, headers={**HEADERS, **(headers or {})}
+                    method, path, body=body, headers={**HEADERS, **extra, **(headers or {})}
                 )
                 response = self.connection.getresponse()
                 data = response.read()
+                for header in response.headers.get_all("Set-Cookie") or []:
+                    name, _, rest = header.partition("=")
+                    self.cookies[name.strip()] = rest.split(";", 1)[0]
                 if response.will_close:
                     self.close()
                 return response.status, data
@@ -125,46 +134,114 @@ class Readers:
     def verify(self):
         return []
 
+    def report(self):
+        return ""
+
 
 class MentorSaves:
     """Mentors saving drafts, and afterwards: is every acknowledged save stored?
 
-    Not available until the mentor's draft form exists. To finish it: in
-    step(), GET the mentor's form (for the CSRF token), POST an answer whose
-    body contains a unique marker, and add the marker to self.acknowledged
-    when the answer is 2xx/3xx; a 503 means "not saved" and is fine during an
-    outage but an error here. verify() then checks every acknowledged marker
-    is in the database.
+    Each connection plays one invited mentor who keeps typing: every save
+    sends the whole answer so far plus a new unique marker, through the
+    form's autosave endpoint (CSRF cookie and header, as the browser does).
+    A save counts as acknowledged when the server answers 200 with
+    "saved": true. Since every save carries all earlier text, the stored
+    answer must contain every acknowledged marker; verify() checks that.
     """
 
     name = "mentors saving drafts"
-    weight = 0.1
-    available = False
+    weight = 0.2
 
-    def __init__(self, database_url):
+    def __init__(self, database_url, secret_key, count):
         self.database_url = database_url
+        self.tokens = self._invite(secret_key, count)
         self.acknowledged = set()
         self.lock = threading.Lock()
+        self.local = threading.local()
+        self.next_token = iter(self.tokens)
+
+    @staticmethod
+    def _invite(secret_key, count):
+        """Invite `count` mentors; their links are signed with the server's key."""
+        os.environ["DATABASE_URL"] = os.environ.get("DATABASE_URL") or database_url()
+        os.environ["DJANGO_SECRET_KEY"] = secret_key
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "applyingml.settings")
+        sys.path.insert(0, str(BASE_DIR))
+        import django
+
+        django.setup()
+        from interviews.models import Invitation
+
+        run = secrets.token_hex(3)
+        return [
+            Invitation.create_for(
+                name=f"Load Test Mentor {run}-{n}", email=f"load-{run}-{n}@example.com", days=1
+            ).token
+            for n in range(count)
+        ]
+
+    def _mentor(self, client):
+        """This connection's mentor: their link, CSRF token and text so far."""
+        mentor = getattr(self.local, "mentor", None)
+        if mentor is None:
+            with self.lock:
+                token = next(self.next_token)
+            status, body = client.request("GET", f"/submit/{token}/")
+            if status != 200:
+                raise OSError(f"the mentor form answered {status}")
+            csrf = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
+            mentor = self.local.mentor = {"token": token, "csrf": csrf, "text": ""}
+        return mentor
 
     def step(self, client, results):
-        raise NotImplementedError("the mentor draft form is not built yet")
+        started = time.monotonic()
+        try:
+            mentor = self._mentor(client)
+            marker = f"m{secrets.token_hex(6)}"
+            text = f"{mentor['text']} {marker}".strip()
+            origin = f"https://{client.host}:{client.port}"
+            body = urlencode({"name": "Load Test Mentor", "answer-day-to-day": text})
+            status, data = client.request(
+                "POST",
+                f"/submit/{mentor['token']}/autosave/",
+                body=body,
+                headers={
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "X-CSRFToken": mentor["csrf"],
+                    "Origin": origin,
+                    "Referer": f"{origin}/submit/{mentor['token']}/",
+                    "Accept": "application/json",
+                },
+            )
+        except (OSError, http.client.HTTPException) as exc:
+            results.record(time.monotonic() - started, error=str(exc)[:60] or type(exc).__name__)
+            return
+        results.record(time.monotonic() - started, status=status, url="/submit/…/autosave/")
+        mentor["text"] = text  # kept, as the browser keeps it, whether saved or not
+        if status == 200 and b'"saved": true' in data:
+            with self.lock:
+                self.acknowledged.add(marker)
 
     def verify(self):
         """Problems found: acknowledged saves that are not in the database."""
         if not self.acknowledged:
-            return []
+            return ["no mentor save was acknowledged"]
         import psycopg
 
         with psycopg.connect(self.database_url) as conn:
-            stored = {
-                marker
-                for marker in self.acknowledged
-                if conn.execute(
-                    "SELECT 1 FROM interviews_answer WHERE body LIKE %s LIMIT 1", [f"%{marker}%"]
-                ).fetchone()
-            }
-        lost = self.acknowledged - stored
-        return [f"{len(lost)} acknowledged saves are missing from the database"] if lost else []
+            stored = " ".join(
+                body
+                for (body,) in conn.execute(
+                    "SELECT body FROM interviews_answer WHERE body LIKE 'm%%'"
+                ).fetchall()
+            )
+        lost = {marker for marker in self.acknowledged if marker not in stored}
+        if lost:
+            return [f"{len(lost)} of {len(self.acknowledged)} acknowledged saves are missing"]
+        return []
+
+    def report(self):
+        return f"mentor saves acknowledged: {len(self.acknowledged)}, checked in the database"
 
 
 def discover(client, limit=200):
@@ -327,12 +404,15 @@ def main(argv=None):
     parser.add_argument("--connections", type=int, default=32, help="concurrent connections")
     parser.add_argument("--target", help="an already running server, e.g. http://127.0.0.1:8000")
     parser.add_argument(
-        "--mentor-saves", action="store_true", help="add mentors saving drafts (needs the form)"
+        "--readers-only", action="store_true", help="leave out mentors saving drafts"
     )
     args = parser.parse_args(argv)
 
-    if args.mentor_saves and not MentorSaves.available:
-        sys.exit("--mentor-saves: the mentor draft form is not built yet; see MentorSaves.")
+    if args.target and not args.readers_only and not os.environ.get("DJANGO_SECRET_KEY"):
+        sys.exit(
+            "With --target, mentors' links must be signed with that server's key: "
+            "set DJANGO_SECRET_KEY to it, or pass --readers-only."
+        )
 
     with tempfile.TemporaryDirectory(prefix="loadtest-") as workdir:
         server = None
@@ -346,8 +426,11 @@ def main(argv=None):
             results = Results()
             paths = discover(Client(host, port, results))
             scenarios = [Readers(paths)]
-            if args.mentor_saves:
-                scenarios.append(MentorSaves(database_url()))
+            if not args.readers_only:
+                secret = (
+                    server.env["DJANGO_SECRET_KEY"] if server else os.environ["DJANGO_SECRET_KEY"]
+                )
+                scenarios.append(MentorSaves(database_url(), secret, args.connections))
             print(
                 f"{args.connections} connections for {args.duration:.0f} s against "
                 f"{host}:{port}: "
@@ -368,6 +451,9 @@ def main(argv=None):
                 server.__exit__(None, None, None)
     summary, failures = summarize(results, elapsed, problems)
     print(summary)
+    for scenario in scenarios:
+        if scenario.report():
+            print(scenario.report())
     sys.exit(1 if failures else 0)
 
 
