@@ -7,38 +7,92 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('interviews', '0003_collecting'),
+        ("interviews", "0003_collecting"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='interview',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, help_text='Bumped on every save, to refuse overwriting edits.'),
+            model_name="interview",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=1,
+                editable=False,
+                help_text="Bumped on every save, to refuse overwriting edits.",
+            ),
         ),
         migrations.AlterField(
-            model_name='interview',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted for review'), ('published', 'Published'), ('withdrawn', 'Withdrawn'), ('rejected', 'Rejected')], default='draft', max_length=20),
+            model_name="interview",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("submitted", "Submitted for review"),
+                    ("published", "Published"),
+                    ("withdrawn", "Withdrawn"),
+                    ("rejected", "Rejected"),
+                ],
+                default="draft",
+                max_length=20,
+            ),
         ),
         migrations.CreateModel(
-            name='InterviewEvent',
+            name="InterviewEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('submitted', 'Submitted by the mentor'), ('published', 'Published'), ('changes_requested', 'Changes requested'), ('rejected', 'Rejected'), ('withdrawn', 'Withdrawn'), ('republished', 'Republished'), ('revision_submitted', 'Edits submitted by the mentor'), ('revision_approved', 'Edits approved'), ('revision_declined', 'Edits declined'), ('imported', 'Imported')], max_length=30)),
-                ('from_status', models.CharField(blank=True, max_length=20)),
-                ('to_status', models.CharField(blank=True, max_length=20)),
-                ('note', models.TextField(blank=True, help_text="Why, in the editor's words.")),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('actor', models.ForeignKey(blank=True, help_text='Empty when the mentor or a command did it.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('interview', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='interviews.interview')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "Submitted by the mentor"),
+                            ("published", "Published"),
+                            ("changes_requested", "Changes requested"),
+                            ("rejected", "Rejected"),
+                            ("withdrawn", "Withdrawn"),
+                            ("republished", "Republished"),
+                            ("revision_submitted", "Edits submitted by the mentor"),
+                            ("revision_approved", "Edits approved"),
+                            ("revision_declined", "Edits declined"),
+                            ("imported", "Imported"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("from_status", models.CharField(blank=True, max_length=20)),
+                ("to_status", models.CharField(blank=True, max_length=20)),
+                ("note", models.TextField(blank=True, help_text="Why, in the editor's words.")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty when the mentor or a command did it.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "interview",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="interviews.interview",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['interview', '-created_at'], name='event_interview_idx')],
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["interview", "-created_at"], name="event_interview_idx")
+                ],
             },
         ),
     ]
