@@ -7,11 +7,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 
 from . import emails
-from .forms import InviteMentorForm
+from .forms import ImportInterviewsForm, InviteMentorForm
+from .importing import ImportOptions, import_files
+from .importing.parsing import MAX_FILE_BYTES
 from .models import (
     Answer,
     Interview,
@@ -141,6 +144,41 @@ class InterviewAdmin(admin.ModelAdmin):
 
     def view_on_site(self, obj):
         return obj.get_absolute_url() if obj.is_public else None
+
+    def get_urls(self):
+        import_view = self.admin_site.admin_view(self.import_view)
+        return [
+            path("import/", import_view, name="interviews_interview_import"),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """ "Import interviews": what `import_interviews` does, for uploaded files."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        form = ImportInterviewsForm()
+        report = None
+        if request.method == "POST":
+            form = ImportInterviewsForm(request.POST, request.FILES)
+        if form.is_bound and form.is_valid():
+            data = form.cleaned_data
+            # One byte past the limit is enough for the importer to call it too large.
+            sources = [(upload.name, upload.read(MAX_FILE_BYTES + 1)) for upload in data["files"]]
+            options = ImportOptions(
+                mentor=data["mentor"],
+                role=data["role"],
+                publish=data["publish"],
+                dry_run=data["dry_run"],
+            )
+            report = import_files(sources, options)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import interviews",
+            "form": form,
+            "report": report,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/interviews/interview/import.html", context)
 
 
 @admin.register(Answer)

@@ -377,5 +377,7 @@ def test_a_status_the_importer_cannot_recreate_becomes_a_draft_with_a_note():
 
 
 def test_a_file_too_large_to_be_an_interview_is_refused():
-    with pytest.raises(ImportFileError, match=r"too large \(1,000,001 bytes"):
+    with pytest.raises(
+        ImportFileError, match=r"too large to be an interview \(over 1,000,000 bytes\)"
+    ):
         parse_interview(b"x" * 1_000_001)

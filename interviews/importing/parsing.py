@@ -97,7 +97,7 @@ def decode(data):
 def parse_interview(data):
     """Parse a file's bytes into a ParsedInterview, or raise ImportFileError."""
     if len(data) > MAX_FILE_BYTES:
-        raise ImportFileError(f"too large ({len(data):,} bytes; the limit is {MAX_FILE_BYTES:,})")
+        raise ImportFileError(f"too large to be an interview (over {MAX_FILE_BYTES:,} bytes)")
     text = decode(data)
     meta, body_lines, first_line = split_front_matter(text)
     notes = []
