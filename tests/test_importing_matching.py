@@ -23,6 +23,9 @@ def test_normalise_ignores_typography_emphasis_and_spacing():
         'What\'s a problem you - or "we" - hit'
     )
     assert normalise("See [the docs](https://example.com).") == "see the docs"
+    assert (
+        normalise("Q3: How do you learn?") == normalise("3. How do you learn") == "how do you learn"
+    )
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ Two steps, and the report says which one matched:
 
 1. **Same wording.** Both sides are normalised (`normalise`): Unicode NFKC,
    curly quotes made straight, every dash a hyphen, Markdown emphasis markers
-   and link targets dropped, whitespace collapsed, lowercase, no trailing
-   punctuation. Equal to the current wording or to one of the question's
+   and link targets dropped, whitespace collapsed, lowercase, no numbering
+   ("3.", "Q3:") and no trailing punctuation. Equal to the current wording or to one of the question's
    `alternative_texts` is a match.
 2. **Similar wording.** Otherwise each side becomes a set of content words
    (`content_words`: stop words dropped, lightly stemmed so "models" and
@@ -76,6 +76,7 @@ def normalise(text):
     text = re.sub(r"[*_`]", "", text)
     text = re.sub(r"\s*-+\s*", "-", text)  # "teams — what" and "teams—what" agree
     text = " ".join(text.split()).lower()
+    text = re.sub(r"^(?:q(?:uestion)?\s*\d*\s*[.:)]|\d{1,2}\s*[.:)])\s*", "", text)  # "Q3:", "3."
     return re.sub(r"[\s?.!:;,]+$", "", text)
 
 
