@@ -72,6 +72,11 @@ def content(questions):
         text="What’s on your desk — right now?", title="On the desk"
     )
     AnswerFactory(interview=interview, question=follow_up, body="A map of Oslo.", lessons=["Focus"])
+    long_one = FollowUpQuestionFactory(
+        text="You said: " + "very " * 30 + "long projects pay off. Which one paid off most?",
+        title="Long projects",
+    )
+    AnswerFactory(interview=interview, question=long_one, body="The map.", lessons=["Patience"])
     draft = DraftInterviewFactory(mentor=MentorFactory(name="Bo Draft", slug="bo-draft"), intro="")
     AnswerFactory(interview=draft, question=questions[0], body="I build things.")
     return interview
@@ -105,6 +110,8 @@ def test_export_writes_the_import_format(content, tmp_path):
           - monitoring
           What’s on your desk — right now?:
           - Focus
+          ? 'You said: {"very " * 30}long projects pay off. Which one paid off most?'
+          : - Patience
         ---
 
         Zoë on *search* — and maps.
@@ -131,6 +138,10 @@ def test_export_writes_the_import_format(content, tmp_path):
         ### What’s on your desk — right now?
 
         A map of Oslo.
+
+        ### You said: {"very " * 30}long projects pay off. Which one paid off most?
+
+        The map.
         """
     )
     draft = (tmp_path / "bo-draft.md").read_text()
@@ -149,7 +160,8 @@ def test_export_import_export_is_byte_identical(content, tmp_path):
     assert files(second) == files(first)
     zoe = Interview.objects.get(mentor__slug="zoe-odegard")
     assert zoe.status == Interview.Status.PUBLISHED and zoe.source == Interview.Source.IMPORT
-    assert sorted(zoe.answers.get(question__is_standard=False).tags.names()) == ["Focus"]
+    desk = zoe.answers.get(question__text="What’s on your desk — right now?")
+    assert list(desk.tags.names()) == ["Focus"]
 
 
 def test_demo_content_round_trips(questions, tmp_path):
