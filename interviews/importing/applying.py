@@ -100,7 +100,7 @@ class FileImport:
         name = self.options.mentor.strip() or self.front.name
         if not name:
             raise ImportFileError(
-                "no mentor name: add 'name:' to the front matter or give a mentor name (--mentor)"
+                "no mentor name: add 'name:' to the front matter, or give the mentor's name (--mentor)"
             )
         slug = self.front.slug or slugify(name)
         if not slug:

@@ -69,10 +69,3 @@ class ImportReport:
             counts[report.outcome] += 1
         files = f"{len(self.files)} file{'s' if len(self.files) != 1 else ''}"
         return f"{files}: " + ", ".join(f"{n} {outcome}" for outcome, n in counts.items())
-
-    def lines(self):
-        lines = [line for report in self.files for line in report.lines()]
-        lines.append(self.summary())
-        if self.dry_run:
-            lines.append("dry run: nothing was saved")
-        return lines
