@@ -1,4 +1,5 @@
-"""Forms visitors post: the mentor's profile and answers, and nominations.
+"""Forms visitors post: the mentor's profile and answers, and nominations;
+and the admin's own forms (invite a mentor, import interviews).
 
 Every public form lists its fields explicitly.
 """
@@ -147,6 +148,52 @@ class InviteMentorForm(forms.Form):
         required=False,
         help_text="Optional: an existing mentor to invite for a new interview.",
     )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several uploaded files at once, cleaned to a list."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        if not isinstance(data, list | tuple):
+            data = [data] if data else []
+        if not data and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return [super(MultipleFileField, self).clean(item, initial) for item in data]
+
+
+class ImportInterviewsForm(forms.Form):
+    """The admin's "Import interviews" form: the options of `import_interviews`."""
+
+    files = MultipleFileField(
+        widget=MultipleFileInput(attrs={"accept": ".md,.markdown,.txt,text/markdown,text/plain"}),
+        help_text="Markdown or plain-text files, one interview each.",
+    )
+    mentor = forms.CharField(
+        max_length=120,
+        required=False,
+        help_text="The mentor's name, for a file without front matter (one file only).",
+    )
+    role = forms.CharField(max_length=160, required=False, help_text="The mentor's job title.")
+    dry_run = forms.BooleanField(
+        required=False, label="Dry run", help_text="Show what would change, and save nothing."
+    )
+    publish = forms.BooleanField(
+        required=False, help_text="Publish the interviews (otherwise they are drafts)."
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mentor") and len(data.get("files") or []) > 1:
+            raise forms.ValidationError("A mentor's name is for one file: upload one file with it.")
+        return data
 
 
 class NominationForm(forms.ModelForm):

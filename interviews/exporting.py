@@ -1,0 +1,151 @@
+"""Writing interviews as Markdown files in the format the importer reads.
+
+One file per mentor, named after the mentor's slug: YAML front matter, the
+intro, then `### <question>` and the answer for each answer in question
+order. The output is deterministic (fixed key order, lessons sorted, Unix
+newlines, one trailing newline), and the importer reads back all of it, so
+export, import into an empty database and export again gives the same bytes.
+
+Each file is also read back with the importer's parser as it is written: an
+answer containing a line that would read as a question (a `###` heading of
+its own, say) is reported, because importing that file would split it.
+"""
+
+from dataclasses import dataclass, field
+
+import yaml
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from .importing import ImportFileError, normalise, parse_interview
+from .models import Answer, Interview, Mentor
+
+
+@dataclass
+class ExportReport:
+    written: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def markdown_text(text):
+    """Stored Markdown as a file holds it: Unix newlines, no blank lines around it."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    return "\n".join(lines).rstrip()
+
+
+def interviews_to_export():
+    """Each mentor's interview: the published one, else the most recent.
+
+    The importer keeps one interview per mentor, and a file is named after its
+    mentor, so a mentor's other interviews are not exported (the report counts them).
+    """
+    answers = Answer.objects.select_related("question").prefetch_related("tags")
+    answers = answers.order_by("question__position", "question__pk")
+    mentors = Mentor.objects.prefetch_related(
+        Prefetch(
+            "interviews",
+            queryset=Interview.objects.prefetch_related(Prefetch("answers", queryset=answers)),
+        )
+    ).order_by("slug")
+    chosen, others = [], 0
+    for mentor in mentors:
+        interviews = sorted(
+            mentor.interviews.all(), key=lambda i: (i.is_public, i.updated_at, i.pk), reverse=True
+        )
+        if interviews:
+            chosen.append(interviews[0])
+            others += len(interviews) - 1
+    return chosen, others
+
+
+def front_matter(interview):
+    mentor = interview.mentor
+    data = {
+        "name": mentor.name.strip(),
+        "slug": mentor.slug,
+        "role": mentor.role.strip(),
+        "company": mentor.company.strip(),
+        "bio": mentor.bio.replace("\r\n", "\n").strip(),
+    }
+    if interview.published_at:
+        data["date"] = timezone.localdate(interview.published_at)
+    data["status"] = interview.status
+    data["links"] = {key: getattr(mentor, key) for key in ("website", "linkedin", "github", "x")}
+    data["links"] = {key: url for key, url in data["links"].items() if url}
+    # Standard questions by slug; a follow-up by its wording, which is all a file has of it.
+    data["lessons"] = {
+        answer.question.slug if answer.question.is_standard else question_line(answer.question): (
+            sorted((tag.name for tag in answer.tags.all()), key=str.lower)
+        )
+        for answer in interview.answers.all()
+        if answer.tags.all()
+    }
+    return yaml.safe_dump(
+        data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=10_000
+    )
+
+
+def question_line(question):
+    return " ".join(question.text.split())
+
+
+def export_interview(interview):
+    """The file's text for one interview (with its mentor, answers and tags loaded)."""
+    parts = ["---\n" + front_matter(interview) + "---\n"]
+    intro = markdown_text(interview.intro)
+    if intro:
+        parts.append(intro + "\n")
+    for answer in interview.answers.all():
+        parts.append(f"### {question_line(answer.question)}\n\n{markdown_text(answer.body)}\n")
+    return "\n".join(parts)
+
+
+def reads_back(interview, text):
+    """Problems the importer would have with `text`, compared with the interview."""
+    try:
+        parsed = parse_interview(text.encode())
+    except ImportFileError as exc:
+        return [str(exc)]
+    expected = [
+        (normalise(question_line(a.question)), markdown_text(a.body))
+        for a in interview.answers.all()
+    ]
+    found = [(normalise(q.text), q.answer) for q in parsed.questions]
+    problems = []
+    if parsed.intro != markdown_text(interview.intro):
+        problems.append("the intro would not read back as it is")
+    if len(found) != len(expected):
+        problems.append(
+            f"{len(expected)} answers would read back as {len(found)} questions "
+            "(an answer has a line that reads as a question, or a question reads as none)"
+        )
+    else:
+        for (question, body), (found_question, found_body) in zip(expected, found, strict=True):
+            if (question, body) != (found_question, found_body):
+                problems.append(f"the answer to '{question}' would not read back as it is")
+    return problems
+
+
+def export_interviews(directory):
+    """Write one file per mentor into `directory` and return an ExportReport."""
+    directory.mkdir(parents=True, exist_ok=True)
+    report = ExportReport()
+    interviews, others = interviews_to_export()
+    if others:
+        report.skipped.append(
+            f"{others} other interview(s) of mentors with several: one file per mentor, "
+            "for the published interview, else the latest"
+        )
+    for interview in interviews:
+        name = f"{interview.mentor.slug}.md"
+        if not interview.answers.all():
+            report.skipped.append(f"{name}: no answers")
+            continue
+        text = export_interview(interview)
+        (directory / name).write_bytes(text.encode("utf-8"))
+        report.written.append(name)
+        report.warnings += [f"{name}: {problem}" for problem in reads_back(interview, text)]
+    return report

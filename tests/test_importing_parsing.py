@@ -1,0 +1,383 @@
+"""Reading interview files: front matter, the three ways of marking questions, broken files."""
+
+import datetime as dt
+from textwrap import dedent
+
+import pytest
+
+from interviews.importing import ImportFileError, parse_interview
+
+
+def parse(text):
+    return parse_interview(dedent(text).lstrip("\n").encode())
+
+
+def questions(text):
+    return [(q.text, q.answer) for q in parse(text).questions]
+
+
+# --- Front matter -------------------------------------------------------------------
+
+
+def test_front_matter_fields_are_read():
+    parsed = parse(
+        """
+        ---
+        name: Ada Example
+        slug: ada
+        role: "Staff ML Engineer"
+        company: Example Corp
+        date: 2024-03-05
+        status: published
+        links:
+          website: https://ada.example.com
+          github: https://github.com/ada
+        title: ignored, like every key the importer does not use
+        ---
+        ### How do you spend your time day-to-day?
+
+        Mostly reading.
+        """
+    )
+    front = parsed.front
+    assert (front.name, front.slug, front.role, front.company) == (
+        "Ada Example",
+        "ada",
+        "Staff ML Engineer",
+        "Example Corp",
+    )
+    assert front.date == dt.date(2024, 3, 5)
+    assert front.status == "published"
+    assert front.links == {
+        "website": "https://ada.example.com",
+        "linkedin": "",
+        "github": "https://github.com/ada",
+        "x": "",
+    }
+    assert front.lessons is None  # not given: leave lessons alone
+
+
+def test_quoted_date_and_no_front_matter():
+    assert parse('---\nname: A\ndate: "2020-04-23"\n---\n### Q one?\n\nA.').front.date == dt.date(
+        2020, 4, 23
+    )
+    parsed = parse("### Q one?\n\nA.")
+    assert parsed.front.name == "" and parsed.front.role is None
+
+
+def test_text_before_the_first_question_is_the_intro():
+    parsed = parse(
+        """
+        ---
+        name: Ada
+        ---
+
+        Ada builds *forecasting* systems.
+
+        She talked to us in May.
+
+        ### What was your path towards working with machine learning?
+
+        Physics first.
+        """
+    )
+    assert parsed.intro == "Ada builds *forecasting* systems.\n\nShe talked to us in May."
+    assert parsed.questions[0].line == 9
+
+
+# --- Marked questions -----------------------------------------------------------------
+
+
+def test_heading_questions_plain_emphasised_and_closed():
+    assert questions(
+        """
+        ### How do you spend your time day-to-day?
+
+        Mostly reading.
+
+        ### *What's your favourite editor?*
+
+        Vim.
+
+        ### What would be your dream setup? ###
+
+        A quiet room.
+        """
+    ) == [
+        ("How do you spend your time day-to-day?", "Mostly reading."),
+        ("What's your favourite editor?", "Vim."),
+        ("What would be your dream setup?", "A quiet room."),
+    ]
+
+
+def test_the_most_used_heading_level_marks_the_questions():
+    result = questions(
+        """
+        ### How do you spend your time day-to-day?
+
+        Mostly reading.
+
+        #### A detail?
+
+        Kept in the answer.
+
+        ### *What's your favourite editor?*
+
+        Vim.
+        """
+    )
+    assert result == [
+        (
+            "How do you spend your time day-to-day?",
+            "Mostly reading.\n\n#### A detail?\n\nKept in the answer.",
+        ),
+        ("What's your favourite editor?", "Vim."),
+    ]
+
+
+@pytest.mark.parametrize(
+    "marked",
+    [
+        "**How do you learn continuously?**",
+        "**_How do you learn continuously?_**",
+        "___How do you learn continuously?___",
+        "*How do you learn continuously?*",
+        "__How do you learn continuously?__",
+        "**How do you learn continuously**?",
+    ],
+)
+def test_bold_and_emphasised_questions(marked):
+    result = questions(
+        f"""
+        Intro line.
+
+        {marked}
+
+        Papers and **friends**.
+
+        {marked.replace("learn continuously", "spend your time")}
+
+        Reading.
+        """
+    )
+    assert result == [
+        ("How do you learn continuously?", "Papers and **friends**."),
+        ("How do you spend your time?", "Reading."),
+    ]
+
+
+def test_a_line_with_two_bold_runs_is_not_a_question():
+    result = questions(
+        """
+        **How do you learn?**
+
+        **Papers** and **friends?**
+
+        **How do you spend your time?**
+
+        Reading.
+        """
+    )
+    assert [text for text, _ in result] == ["How do you learn?", "How do you spend your time?"]
+    assert result[0][1] == "**Papers** and **friends?**"
+
+
+def test_a_bold_question_inside_a_heading_file_stays_in_its_answer():
+    result = questions(
+        """
+        ### How do you spend your time day-to-day?
+
+        **Why does this matter?**
+
+        Because.
+
+        ### How do you learn continuously?
+
+        Papers.
+        """
+    )
+    assert [text for text, _ in result] == [
+        "How do you spend your time day-to-day?",
+        "How do you learn continuously?",
+    ]
+
+
+def test_a_marked_sentence_without_question_mark_is_a_question_but_a_short_label_is_not():
+    result = questions(
+        """
+        **_Tell us a little about your current role and your team._**
+
+        I lead a team.
+
+        **_Note:_**
+
+        Still the first answer.
+
+        **_How do you spend your time?_**
+
+        Reading.
+        """
+    )
+    assert result == [
+        (
+            "Tell us a little about your current role and your team.",
+            "I lead a team.\n\n**_Note:_**\n\nStill the first answer.",
+        ),
+        ("How do you spend your time?", "Reading."),
+    ]
+
+
+def test_headings_inside_code_blocks_are_not_questions():
+    result = questions(
+        """
+        ### How do you spend your time day-to-day?
+
+        ```python
+        # What does this do?
+        x = 1
+        ```
+
+            ### indented code, not a heading?
+
+        ### How do you learn continuously?
+
+        Papers.
+        """
+    )
+    assert [text for text, _ in result] == [
+        "How do you spend your time day-to-day?",
+        "How do you learn continuously?",
+    ]
+    assert "# What does this do?" in result[0][1]
+
+
+# --- Plain text -----------------------------------------------------------------------
+
+
+def test_plain_text_questions_from_an_email():
+    result = questions(
+        """
+        Hi! Here are my answers, as promised.
+
+        How do you spend your time day-to-day?
+        Mostly in meetings, honestly. Is that bad? I think not.
+
+        What processes or tools have you found helpful?
+
+        Design docs. I ask myself: would a newcomer understand
+        why we built it this way?
+
+        - Do we have a baseline?
+        - Is it monitored?
+
+        > Why is it slow?
+
+        Why?
+
+        Because it pays.
+
+            How is this code?
+
+        How do you learn continuously?
+
+        Papers.
+        """
+    )
+    assert [text for text, _ in result] == [
+        "How do you spend your time day-to-day?",
+        "What processes or tools have you found helpful?",
+        "How do you learn continuously?",
+    ]
+    assert result[0][1] == "Mostly in meetings, honestly. Is that bad? I think not."
+    assert "why we built it this way?" in result[1][1]  # inside a paragraph: not a question
+    assert "- Do we have a baseline?" in result[1][1]  # list items: not questions
+    assert "Why?\n\nBecause it pays." in result[1][1]  # too short to be a question
+    assert parse("Hi! Here are my answers.\n\nHow do you learn continuously?\n\nPapers.").intro == (
+        "Hi! Here are my answers."
+    )
+
+
+def test_plain_text_is_not_guessed_when_the_file_has_headings_or_bold_lines():
+    with pytest.raises(ImportFileError, match="headings and bold lines do not end in '\\?'"):
+        parse("## About me\n\nHow do you learn continuously?\n\nPapers.")
+
+
+# --- Markdown kept intact -------------------------------------------------------------
+
+
+def test_reference_links_defined_at_the_end_are_copied_into_the_answers_using_them():
+    result = questions(
+        """
+        ### What do you use?
+
+        Lots of [PHP][] and [a web server][caddy], and [Vim].
+
+        ### What would be your dream setup?
+
+        A [Rotom Phone](https://example.com/rotom).
+
+        [php]: https://www.php.net/ "A language."
+        [caddy]: https://caddyserver.com/
+        [vim]: https://www.vim.org/
+        [unused]: https://example.com/
+        """
+    )
+    assert result[0][1] == (
+        "Lots of [PHP][] and [a web server][caddy], and [Vim].\n\n"
+        '[php]: https://www.php.net/ "A language."\n'
+        "[caddy]: https://caddyserver.com/\n"
+        "[vim]: https://www.vim.org/"
+    )
+    assert result[1][1].startswith("A [Rotom Phone](https://example.com/rotom).\n\n[php]:")
+
+
+def test_windows_newlines_byte_order_mark_and_trailing_spaces():
+    data = (
+        "\ufeff---\r\nname: Ada\r\n---\r\n### How do you learn?\r\n\r\nLine one  \r\nline two\r\n"
+    )
+    parsed = parse_interview(data.encode())
+    assert parsed.front.name == "Ada"
+    assert parsed.questions[0].answer == "Line one  \nline two"  # the hard break is kept
+
+
+# --- Broken files ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("---\nname: Ada\nrole: [unclosed\n---\n### Q?\n\nA.", r"bad front matter at line 3: "),
+        ("---\nname: Ada: Lovelace\n---\n### Q?\n\nA.", r"bad front matter at line 2: "),
+        ("---\nname: Ada\n### Q?\n\nA.", "no closing '---' line"),
+        ("---\n- a list\n---\n### Q?\n\nA.", "not a mapping"),
+        ("---\ndate: 5 May\n---\n### Q?\n\nA.", "date '5 May' is not YYYY-MM-DD"),
+        ("---\nstatus: live\n---\n### Q?\n\nA.", "status 'live' is not one of"),
+        ("---\nlinks:\n  website: javascript:alert(1)\n---\n### Q?\n\nA.", "not an http"),
+        ("---\nlinks:\n  myspace: https://x.example\n---\n### Q?\n\nA.", "unknown link myspace"),
+        ("---\nname: [Ada, Bob]\n---\n### Q?\n\nA.", "'name' should be text"),
+        ("---\nname: Ada\n---\nJust some thoughts, no questions.\n", "no questions found"),
+        ("", "no questions found"),
+    ],
+)
+def test_broken_files_say_why(text, reason):
+    with pytest.raises(ImportFileError, match=reason):
+        parse_interview(text.encode())
+
+
+def test_bytes_that_are_not_utf8_are_reported_with_byte_and_offset():
+    with pytest.raises(ImportFileError) as exc:
+        parse_interview("### Café?\n\nA.".encode() + b"\n\xe9t\xe9\n")
+    assert str(exc.value) == "not UTF-8 text (byte 0xe9 at offset 15)"  # é is 2 bytes in UTF-8
+
+
+def test_a_status_the_importer_cannot_recreate_becomes_a_draft_with_a_note():
+    parsed = parse("---\nstatus: withdrawn\n---\n### Q one?\n\nA.")
+    assert parsed.front.status == "draft"
+    assert parsed.notes == ["status 'withdrawn' is imported as a draft"]
+
+
+def test_a_file_too_large_to_be_an_interview_is_refused():
+    with pytest.raises(
+        ImportFileError, match=r"too large to be an interview \(over 1,000,000 bytes\)"
+    ):
+        parse_interview(b"x" * 1_000_001)
