@@ -14,8 +14,10 @@ from urllib.parse import urlencode
 
 import pytest
 
+from interviews.models import Answer, Invitation
 from tests.servers import (
     PROXIED,
+    TEST_SECRET_KEY,
     Gunicorn,
     TcpProxy,
     database_url,
@@ -27,9 +29,7 @@ from tests.servers import (
 PUBLIC_PAGES = ["/", "/mentors/", "/questions/", "/lessons/"]
 
 
-@pytest.fixture
-def site_behind_proxy(db, collected_static, tmp_path):
-    # `db` creates the test database; the server reads what migrations put there.
+def serve_behind_proxy(collected_static, tmp_path):
     from django.db import connection
 
     proxy = TcpProxy(*upstream_address(connection.settings_dict))
@@ -44,6 +44,18 @@ def site_behind_proxy(db, collected_static, tmp_path):
     yield server, proxy
     server.stop()
     proxy.close()
+
+
+@pytest.fixture
+def site_behind_proxy(db, collected_static, tmp_path):
+    # `db` creates the test database; the server reads what migrations put there.
+    yield from serve_behind_proxy(collected_static, tmp_path)
+
+
+@pytest.fixture
+def mentor_site_behind_proxy(transactional_db, questions, collected_static, tmp_path):
+    # Transactional: the server must see the invitation the test creates.
+    yield from serve_behind_proxy(collected_static, tmp_path)
 
 
 def login_form(server):
@@ -116,3 +128,56 @@ def test_database_outage_answers_503_and_recovers_by_itself(site_behind_proxy):
     unavailable = [r for r in records if r["message"].startswith("Database unavailable")]
     assert unavailable and all(r["request_id"] != "-" for r in unavailable)
     assert any(r.get("status") == 503 and r["logger"] == "applyingml.request" for r in records)
+
+
+def test_a_mentor_saving_during_an_outage_is_told_and_keeps_the_text(
+    mentor_site_behind_proxy, settings
+):
+    server, proxy = mentor_site_behind_proxy
+    settings.SECRET_KEY = TEST_SECRET_KEY  # links are signed with the server's key
+    invitation = Invitation.create_for(name="Ada Example", email="ada@example.com")
+    path = f"/submit/{invitation.token}/"
+    status, headers, body = http(server.url + path, headers=PROXIED)
+    assert status == 200
+    cookie = headers["Set-Cookie"].split(";")[0]
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
+    form_headers = {
+        **PROXIED,
+        "Cookie": cookie,
+        "Origin": "https://testserver.example",
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+    typed = "An hour of careful writing, typed during the outage"
+    form = urlencode(
+        {
+            "csrfmiddlewaretoken": csrf,
+            "name": "Ada Example",
+            "answer-day-to-day": typed,
+            "action": "save",
+        }
+    ).encode()
+
+    proxy.cut()
+
+    status, _, body = http(server.url + path, method="POST", headers=form_headers, data=form)
+    assert status == 503
+    assert "Your answers were not saved" in body
+    assert typed in body  # handed back, ready to send again
+    status, headers, body = http(
+        server.url + path + "autosave/",
+        method="POST",
+        headers={**form_headers, "X-CSRFToken": csrf, "Accept": "application/json"},
+        data=form,
+    )
+    assert status == 503 and headers["Content-Type"] == "application/json"
+    assert json.loads(body)["saved"] is False
+    assert not Answer.objects.filter(interview=invitation.interview).exists()
+
+    proxy.restore()
+
+    assert wait_for(server.url + path, 200, timeout=10) is not None
+    status, _, _ = http(server.url + path, method="POST", headers=form_headers, data=form)
+    assert status == 302
+    assert Answer.objects.get(interview=invitation.interview).body == typed
+    records = [json.loads(line) for line in server.output().splitlines() if line.strip()]
+    assert not [r for r in records if r["level"] == "ERROR"], "an outage is not a bug"

@@ -11,13 +11,15 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
+
+from applyingml.errors import DATABASE_ERRORS, mark_logged
 
 from .. import emails, ratelimit
 from ..forms import AnswersForm, NominationForm, ProfileForm
@@ -98,6 +100,13 @@ def rescue_page(request, title, message, status, can_resend=False, questions=())
         },
         status=status,
     )
+
+
+def unavailable(response):
+    """A 503 for a database outage: retry soon, never cache, logged once as a warning."""
+    response["Retry-After"] = "5"
+    response["Cache-Control"] = "no-store"
+    return mark_logged(response)
 
 
 def csrf_failure(request, reason=""):
@@ -285,16 +294,19 @@ def submission(request, token):
         what = "Your edits are saved" if workspace.is_revision else "Your draft is saved"
         messages.success(request, f"{what}. {saved_message(workspace.saved_at)}")
         return redirect("interviews:submission", token=token)
-    except DatabaseError:
-        logger.exception("Database error on the answer form")
-        return rescue_page(
-            request,
-            "Your answers were not saved",
-            "We could not reach our database just now, so nothing was saved. Everything you typed is "
-            "below, and this browser keeps a copy too: please try again in a minute.",
-            status=503,
-            can_resend=True,
-            questions=questions,
+    except DATABASE_ERRORS as exc:
+        # An outage, not a bug: one line, no traceback (as applyingml.errors does).
+        logger.warning("Database unavailable on the answer form: %s", exc.__class__.__name__)
+        return unavailable(
+            rescue_page(
+                request,
+                "Your answers were not saved",
+                "We could not reach our database just now, so nothing was saved. Everything you typed is "
+                "below, and this browser keeps a copy too: please try again in a minute.",
+                status=503,
+                can_resend=True,
+                questions=questions,
+            )
         )
 
 
@@ -343,14 +355,16 @@ def autosave(request, token):
                 "message": saved_message(workspace.saved_at),
             }
         )
-    except DatabaseError:
-        logger.exception("Database error on autosave")
-        return JsonResponse(
-            {
-                "saved": False,
-                "error": "Not saved: our database is not answering. Your text is kept in this browser.",
-            },
-            status=503,
+    except DATABASE_ERRORS as exc:
+        logger.warning("Database unavailable on autosave: %s", exc.__class__.__name__)
+        return unavailable(
+            JsonResponse(
+                {
+                    "saved": False,
+                    "error": "Not saved: our database is not answering. Your text is kept in this browser.",
+                },
+                status=503,
+            )
         )
 
 
