@@ -169,3 +169,10 @@ def test_each_invitation_belongs_to_exactly_one_interview():
     second, _ = invitation_with_token(email="b@example.com")
     assert first.interview != second.interview
     assert Interview.objects.get(pk=first.interview.pk).invitation == first
+
+
+def test_an_empty_invite_form_shows_what_is_missing(editor_client):
+    response = editor_client.post(reverse("admin:interviews_invitation_add"), {})
+    assert response.status_code == 200
+    assert "This field is required" in response.content.decode()
+    assert not Invitation.objects.exists()

@@ -167,3 +167,13 @@ def test_search_vector_follows_lessons(questions):
         content_object=answer, tag=Lesson.objects.create(name="Bandits", slug="bandits")
     )
     assert found("bandits") == {answer.pk}
+
+
+def test_lessons_with_non_ascii_names_get_working_urls(client, questions):
+    AnswerFactory(question=questions[0], lessons=["Café culture", "日本語"])
+    slugs = set(Lesson.objects.values_list("slug", flat=True))
+    assert "cafe-culture" in slugs
+    cjk = Lesson.objects.get(name="日本語")
+    assert cjk.slug.startswith("lesson-")
+    for lesson in Lesson.objects.all():
+        assert client.get(lesson.get_absolute_url()).status_code == 200

@@ -79,7 +79,7 @@ class InvitationAdmin(admin.ModelAdmin):
         """ "Invite a mentor": creates the mentor, a draft interview and the link, and emails it."""
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = InviteMentorForm(request.POST or None)
+        form = InviteMentorForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             invitation = Invitation.create_for(

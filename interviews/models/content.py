@@ -10,6 +10,8 @@ saving an answer, its mentor, its question or a lesson, and tagging, refresh
 it through `AnswerQuerySet.update_search_vector()`.
 """
 
+import hashlib
+
 from django.apps import apps as global_apps
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.fields import ArrayField
@@ -435,6 +437,12 @@ class Lesson(TagBase):
 
     def get_absolute_url(self):
         return reverse("interviews:lesson-detail", args=[self.slug])
+
+    def slugify(self, tag, i=None):
+        """ASCII slugs ("Café" -> "cafe"), so every lesson URL is a <slug:...>;
+        a name with no ASCII letters at all gets a stable hash instead."""
+        base = slugify(tag) or "lesson-" + hashlib.sha1(tag.encode()).hexdigest()[:8]
+        return f"{base}_{i}" if i is not None else base
 
     def merge(self, others):
         """Move every answer of `others` to this lesson, then delete them.
