@@ -122,7 +122,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "applyingml.urls"
 # A failed CSRF check on the mentor's form hands back what they typed.
-CSRF_FAILURE_VIEW = "interviews.views.submission.csrf_failure"
+CSRF_FAILURE_VIEW = "interviews.views.rescue.csrf_failure"
 WSGI_APPLICATION = "applyingml.wsgi.application"
 
 TEMPLATES = [

@@ -1,7 +1,8 @@
 """The interviews app's models, by topic.
 
 - content: mentors, the question set, interviews, answers and lessons
-- workflow: the editors' transitions, their audit trail, revisions after publishing
+- workflow: the editors' transitions and their audit trail
+- revisions: a mentor's edits after publishing, reviewed before going live
 - collecting: invitation links, nominations, rate limits
 """
 
@@ -16,7 +17,8 @@ from .content import (
     TaggedAnswer,
     unique_slug,
 )
-from .workflow import TRANSITIONS, InterviewEvent, InvalidTransition, Revision, RevisionAnswer
+from .revisions import Revision, RevisionAnswer
+from .workflow import TRANSITIONS, InterviewEvent, InvalidTransition
 
 __all__ = [
     "TRANSITIONS",

@@ -1,7 +1,9 @@
 """Views, one module a topic; URLs import them from here.
 
 - browse, answers, search, crawlers: the public pages readers see
-- submission: the mentor's answer form behind a personal link, and nominations
+- submission: the mentor's answer form behind a personal link
+- nomination: people offering to share their lessons
+- rescue: pages for posts that could not be saved, handing back the text
 """
 
 from .answers import AnswerDetailView
@@ -15,15 +17,10 @@ from .browse import (
     QuestionListView,
 )
 from .crawlers import robots_txt
+from .nomination import nominate, nominate_thanks
+from .rescue import csrf_failure
 from .search import SearchView
-from .submission import (
-    autosave,
-    csrf_failure,
-    nominate,
-    nominate_thanks,
-    submission,
-    submission_thanks,
-)
+from .submission import autosave, submission, submission_thanks
 
 __all__ = [
     "AnswerDetailView",

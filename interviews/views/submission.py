@@ -1,4 +1,5 @@
-"""The mentor side: the answer form behind a personal link, and nominations.
+"""The mentor's answer form behind a personal link: drafts, edits after
+publication, autosave, preview, submit.
 
 Nothing a mentor types is lost: invalid input re-renders everything typed;
 a POST that cannot be saved (dead link, failed CSRF check, database down)
@@ -14,114 +15,19 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
-from applyingml.errors import DATABASE_ERRORS, mark_logged
+from applyingml.errors import DATABASE_ERRORS
 
-from .. import emails, ratelimit
-from ..forms import AnswersForm, NominationForm, ProfileForm
+from .. import emails
+from ..forms import AnswersForm, ProfileForm
 from ..markdown import render_markdown
 from ..models import Answer, Interview, Invitation, Question, Revision, TamperedLink
+from .rescue import link_problem, rescue_page, unavailable
 
 logger = logging.getLogger(__name__)
-
-LINK_PROBLEMS = {
-    "tampered": (
-        404,
-        "This link does not work",
-        "This link is incomplete or has been changed. Please copy the whole link from your invitation email: some email programs break long links over two lines.",
-    ),
-    None: (
-        404,
-        "This link does not work",
-        "This link is no longer valid, usually because a newer link was sent to you. Please use the link from your most recent email.",
-    ),
-    Invitation.State.EXPIRED: (
-        410,
-        "This link has expired",
-        "Personal links work for a limited time, and this one has run out.",
-    ),
-    Invitation.State.REVOKED: (
-        410,
-        "This link has been withdrawn",
-        "An editor has withdrawn this link, usually because a newer one was sent.",
-    ),
-}
-
-
-def link_problem(request, state, invitation=None, questions=()):
-    """The 404/410 page for a link that cannot be used, keeping any posted text."""
-    status, title, message = LINK_PROBLEMS[state]
-    return render(
-        request,
-        "submit/link_problem.html",
-        {
-            "title": title,
-            "message": message,
-            "invitation": invitation,
-            "rescued": rescued_fields(request, questions),
-            "nominate_url": reverse("interviews:nominate"),
-        },
-        status=status,
-    )
-
-
-def rescued_fields(request, questions=()):
-    """(label, name, text) for every non-empty text field of a POST, to hand back.
-
-    Labels come from `questions` when the view got that far, else from the
-    field names, since the database may be the thing that failed.
-    """
-    if request.method != "POST":
-        return []
-    labels = {AnswersForm.field_name(q): q.text for q in questions}
-    rescued = []
-    for name, value in request.POST.items():
-        if name in {"csrfmiddlewaretoken", "action", "started", "homepage"} or not value.strip():
-            continue
-        label = labels.get(name) or name.removeprefix("answer-").replace("-", " ").capitalize()
-        rescued.append((label, name, value))
-    return rescued
-
-
-def rescue_page(request, title, message, status, can_resend=False, questions=()):
-    """A page that explains why nothing was saved and hands back what was typed."""
-    return render(
-        request,
-        "submit/rescue.html",
-        {
-            "title": title,
-            "message": message,
-            "rescued": rescued_fields(request, questions),
-            "can_resend": can_resend,
-        },
-        status=status,
-    )
-
-
-def unavailable(response):
-    """A 503 for a database outage: retry soon, never cache, logged once as a warning."""
-    response["Retry-After"] = "5"
-    response["Cache-Control"] = "no-store"
-    return mark_logged(response)
-
-
-def csrf_failure(request, reason=""):
-    """CSRF_FAILURE_VIEW: explain, hand the text back, and let the mentor send it again.
-
-    Sending again is safe: nothing was saved, and the page carries a fresh token.
-    """
-    return rescue_page(
-        request,
-        "Your answers were not saved yet",
-        "The form's security check failed, usually because the page was open for a long time or "
-        "cookies were cleared. Everything you typed is below: press “Send again” to save it.",
-        status=403,
-        can_resend=request.path.startswith("/submit/"),
-    )
 
 
 def questions_for(interview):
@@ -433,32 +339,3 @@ def submission_thanks(request, token):
             "link": invitation.link,
         },
     )
-
-
-def nominate(request):
-    """`/submit/`: the public self-nomination form, rate limited per address."""
-    if request.method != "POST":
-        return render(request, "submit/nominate.html", {"form": NominationForm()})
-    address = ratelimit.client_address(request)
-    decision = ratelimit.hit(f"nominate:{address}", settings.NOMINATION_RATE_LIMIT)
-    if not decision.allowed:
-        response = render(
-            request,
-            "submit/rate_limited.html",
-            {"decision": decision, "rescued": rescued_fields(request)},
-            status=429,
-        )
-        response["Retry-After"] = str(decision.retry_after_seconds)
-        return response
-    form = NominationForm(request.POST)
-    if not form.is_valid():
-        return render(request, "submit/nominate.html", {"form": form}, status=400)
-    nomination = form.save(commit=False)
-    nomination.client_address = address if address != "unknown" else None
-    nomination.save()
-    emails.send_nomination_received(nomination)
-    return redirect("interviews:nominate-thanks")
-
-
-def nominate_thanks(request):
-    return render(request, "submit/nominate_thanks.html")

@@ -1,0 +1,37 @@
+"""`/submit/`: people offering to share their lessons."""
+
+from django.conf import settings
+from django.shortcuts import redirect, render
+
+from .. import emails, ratelimit
+from ..forms import NominationForm
+from .rescue import rescued_fields
+
+
+def nominate(request):
+    """`/submit/`: the public self-nomination form, rate limited per address."""
+    if request.method != "POST":
+        return render(request, "submit/nominate.html", {"form": NominationForm()})
+    address = ratelimit.client_address(request)
+    decision = ratelimit.hit(f"nominate:{address}", settings.NOMINATION_RATE_LIMIT)
+    if not decision.allowed:
+        response = render(
+            request,
+            "submit/rate_limited.html",
+            {"decision": decision, "rescued": rescued_fields(request)},
+            status=429,
+        )
+        response["Retry-After"] = str(decision.retry_after_seconds)
+        return response
+    form = NominationForm(request.POST)
+    if not form.is_valid():
+        return render(request, "submit/nominate.html", {"form": form}, status=400)
+    nomination = form.save(commit=False)
+    nomination.client_address = address if address != "unknown" else None
+    nomination.save()
+    emails.send_nomination_received(nomination)
+    return redirect("interviews:nominate-thanks")
+
+
+def nominate_thanks(request):
+    return render(request, "submit/nominate_thanks.html")
