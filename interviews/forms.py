@@ -44,18 +44,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Mentor
-        fields = [
-            "name",
-            "role",
-            "company",
-            "bio",
-            "website",
-            "linkedin",
-            "github",
-            "x",
-            "photo",
-            "photo_credit",
-        ]
+        fields = [*Mentor.PROFILE_FIELDS, "photo", "photo_credit"]
         help_texts = {
             "bio": "Two or three sentences about you, in plain text.",
             "photo_credit": "Who took the photo, if they should be credited.",

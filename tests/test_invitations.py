@@ -176,3 +176,13 @@ def test_an_empty_invite_form_shows_what_is_missing(editor_client):
     assert response.status_code == 200
     assert "This field is required" in response.content.decode()
     assert not Invitation.objects.exists()
+
+
+def test_the_invitation_page_shows_the_link_to_pass_on(editor_client):
+    invitation, token = invitation_with_token()
+    page = editor_client.get(reverse("admin:interviews_invitation_change", args=[invitation.pk]))
+    assert f"/submit/{token}/" in page.content.decode()
+    invitation.revoke()
+    page = editor_client.get(reverse("admin:interviews_invitation_change", args=[invitation.pk]))
+    assert f"/submit/{token}/" not in page.content.decode()
+    assert "Not usable (revoked)" in page.content.decode()

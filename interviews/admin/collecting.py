@@ -60,6 +60,7 @@ class InvitationAdmin(admin.ModelAdmin):
     list_select_related = ["interview__mentor"]
     search_fields = ["email", "interview__mentor__name"]
     readonly_fields = [
+        "personal_link",
         "interview",
         "email",
         "note",
@@ -74,6 +75,12 @@ class InvitationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # invitations are created, renewed and revoked, never edited
+
+    @admin.display(description="personal link")
+    def personal_link(self, obj):
+        if obj.state != Invitation.State.ACTIVE:
+            return f"Not usable ({obj.state.label.lower()}): send a new link from the list."
+        return format_html('<a href="{}">{}</a>', obj.link, obj.link)
 
     def add_view(self, request, form_url="", extra_context=None):
         """ "Invite a mentor": creates the mentor, a draft interview and the link, and emails it."""

@@ -193,6 +193,9 @@ class Mentor(models.Model):
 
     objects = MentorQuerySet.as_manager()
 
+    # What mentors edit about themselves (the answer form, revisions).
+    PROFILE_FIELDS = ["name", "role", "company", "bio", "website", "linkedin", "github", "x"]
+
     class Meta:
         ordering = ["name"]
         indexes = [

@@ -6,6 +6,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from .content import Mentor
 from .workflow import InterviewEvent, InvalidTransition
 
 
@@ -23,17 +24,8 @@ class Revision(models.Model):
         DECLINED = "declined", "Declined"
 
     OPEN = (Status.DRAFT, Status.SUBMITTED)
-    PROFILE_FIELDS = [
-        "name",
-        "role",
-        "company",
-        "bio",
-        "website",
-        "linkedin",
-        "github",
-        "x",
-        "photo_credit",
-    ]
+    # The photo itself is a file of the revision's own (`photo`).
+    PROFILE_FIELDS = [*Mentor.PROFILE_FIELDS, "photo_credit"]
 
     interview = models.ForeignKey(
         "interviews.Interview", on_delete=models.CASCADE, related_name="revisions"
