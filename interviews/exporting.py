@@ -18,7 +18,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from .importing import ImportFileError, normalise, parse_interview
-from .models import Answer, Interview, Mentor
+from .models import Answer, Interview
 
 
 @dataclass
@@ -37,28 +37,18 @@ def markdown_text(text):
 
 
 def interviews_to_export():
-    """Each mentor's interview: the published one, else the most recent.
+    """Every interview with its mentor and answers, in mentor order.
 
-    The importer keeps one interview per mentor, and a file is named after its
-    mentor, so a mentor's other interviews are not exported (the report counts them).
+    A mentor has one interview (a database constraint), so a file named after
+    its mentor is a file per interview, and it is what the importer keys on.
     """
     answers = Answer.objects.select_related("question").prefetch_related("tags")
     answers = answers.order_by("question__position", "question__pk")
-    mentors = Mentor.objects.prefetch_related(
-        Prefetch(
-            "interviews",
-            queryset=Interview.objects.prefetch_related(Prefetch("answers", queryset=answers)),
-        )
-    ).order_by("slug")
-    chosen, others = [], 0
-    for mentor in mentors:
-        interviews = sorted(
-            mentor.interviews.all(), key=lambda i: (i.is_public, i.updated_at, i.pk), reverse=True
-        )
-        if interviews:
-            chosen.append(interviews[0])
-            others += len(interviews) - 1
-    return chosen, others
+    return (
+        Interview.objects.select_related("mentor")
+        .prefetch_related(Prefetch("answers", queryset=answers))
+        .order_by("mentor__slug")
+    )
 
 
 def front_matter(interview):
@@ -130,16 +120,10 @@ def reads_back(interview, text):
 
 
 def export_interviews(directory):
-    """Write one file per mentor into `directory` and return an ExportReport."""
+    """Write one file per interview into `directory` and return an ExportReport."""
     directory.mkdir(parents=True, exist_ok=True)
     report = ExportReport()
-    interviews, others = interviews_to_export()
-    if others:
-        report.skipped.append(
-            f"{others} other interview(s) of mentors with several: one file per mentor, "
-            "for the published interview, else the latest"
-        )
-    for interview in interviews:
+    for interview in interviews_to_export():
         name = f"{interview.mentor.slug}.md"
         if not interview.answers.all():
             report.skipped.append(f"{name}: no answers")

@@ -132,11 +132,6 @@ class InviteMentorForm(forms.Form):
     days = forms.IntegerField(
         label="Link valid for (days)", min_value=1, max_value=365, initial=settings.INVITATION_DAYS
     )
-    mentor = forms.ModelChoiceField(
-        Mentor.objects.all(),
-        required=False,
-        help_text="Optional: an existing mentor to invite for a new interview.",
-    )
 
 
 class MultipleFileInput(forms.ClearableFileInput):

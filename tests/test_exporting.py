@@ -186,14 +186,16 @@ def test_an_answer_that_would_not_read_back_is_reported(questions, tmp_path):
     assert "2 answers would read back as 3 questions" in err
 
 
-def test_one_file_per_mentor_the_published_interview_first(questions, tmp_path):
-    mentor = MentorFactory(slug="ada")
-    published = PublishedInterviewFactory(mentor=mentor)
-    AnswerFactory(interview=published, question=questions[0], body="Published answer.")
-    newer_draft = DraftInterviewFactory(mentor=mentor)
-    AnswerFactory(interview=newer_draft, question=questions[0], body="Draft answer.")
+def test_one_file_per_interview_named_after_its_mentor(questions, tmp_path):
+    for slug, factory in (("ada", PublishedInterviewFactory), ("ben", DraftInterviewFactory)):
+        AnswerFactory(
+            interview=factory(mentor=MentorFactory(slug=slug)),
+            question=questions[0],
+            body=f"{slug}!",
+        )
 
-    out, _ = export(tmp_path)
+    export(tmp_path)
 
-    assert "Published answer." in (tmp_path / "ada.md").read_text()
-    assert "skipped 1 other interview(s) of mentors with several" in out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ada.md", "ben.md"]
+    assert "ada!" in (tmp_path / "ada.md").read_text()
+    assert "status: draft" in (tmp_path / "ben.md").read_text()

@@ -95,7 +95,6 @@ class InvitationAdmin(admin.ModelAdmin):
                 days=data["days"],
                 note=data["note"],
                 created_by=request.user,
-                mentor=data["mentor"],
             )
             self.log_addition(request, invitation, [{"added": {}}])
             announce_link(request, invitation, emails.send_invitation(invitation))

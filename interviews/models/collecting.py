@@ -83,11 +83,10 @@ class Invitation(models.Model):
         return f"Invitation for {self.email}"
 
     @classmethod
-    def create_for(cls, *, name, email, days=30, note="", created_by=None, mentor=None):
-        """Create the mentor (unless given), a draft interview and its invitation."""
+    def create_for(cls, *, name, email, days=30, note="", created_by=None):
+        """Create the mentor, their draft interview and its invitation."""
         with transaction.atomic():
-            if mentor is None:
-                mentor = Mentor.objects.create(name=name, email=email)
+            mentor = Mentor.objects.create(name=name, email=email)
             interview = Interview.objects.create(
                 mentor=mentor, status=Interview.Status.DRAFT, source=Interview.Source.FORM
             )

@@ -316,11 +316,9 @@ class Interview(InterviewWorkflow, models.Model):
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="interview_published_has_date",
             ),
-            models.UniqueConstraint(
-                fields=["mentor"],
-                condition=Q(status="published"),
-                name="interview_one_published_per_mentor",
-            ),
+            # One interview per mentor: edits after publication are revisions
+            # of it, and imports and exports are keyed by the mentor.
+            models.UniqueConstraint(fields=["mentor"], name="interview_one_per_mentor"),
         ]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="interview_status_pub_idx")
