@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from . import stats
-from .markdown import render_markdown
+from .markdown import CONTROL_CHARACTERS, render_markdown
 from .models import Lesson
 
 
@@ -59,7 +59,7 @@ class EditorsAdminSite(admin.AdminSite):
 
     def lesson_suggestions(self, request):
         """Lesson names starting with `q` (then containing it), most used first."""
-        term = request.GET.get("q", "").strip()[:60]
+        term = CONTROL_CHARACTERS.sub("", request.GET.get("q", "")).strip()[:60]
         lessons = Lesson.objects.all()
         if term:
             lessons = lessons.filter(name__icontains=term)

@@ -72,9 +72,15 @@ def send_nomination_received(nomination):
 
 def send_published(interview):
     mentor = interview.mentor
+    invitation = getattr(interview, "invitation", None)
     _send(
         "published",
-        {"mentor": mentor, "interview": interview, "link": absolute(mentor.get_absolute_url())},
+        {
+            "mentor": mentor,
+            "interview": interview,
+            "link": absolute(mentor.get_absolute_url()),
+            "edit_link": invitation.link if invitation else "",
+        },
         [_mentor_address(interview)],
     )
 

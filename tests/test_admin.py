@@ -1,18 +1,45 @@
 import pytest
 from django.urls import reverse
 
-from interviews.models import Answer, Interview, Lesson
-from tests.factories import AnswerFactory, DraftInterviewFactory, PublishedInterviewFactory
+from interviews.models import Answer, Interview, Lesson, Question
+from tests.factories import (
+    AnswerFactory,
+    DraftInterviewFactory,
+    FollowUpQuestionFactory,
+    MentorFactory,
+    PublishedInterviewFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("model", ["mentor", "question", "interview", "answer", "lesson"])
-def test_every_model_has_a_searchable_changelist(editor_client, questions, model):
-    AnswerFactory(question=questions[0], lessons=["data quality"])
+@pytest.mark.parametrize(
+    "model, term",
+    [
+        ("mentor", "Findable"),
+        ("question", "Findable"),
+        ("interview", "Findable"),
+        ("answer", "Findable"),
+        ("lesson", "findable"),
+    ],
+)
+def test_every_model_has_a_searchable_filterable_changelist(editor_client, questions, model, term):
+    findable = MentorFactory(name="Findable Person")
+    FollowUpQuestionFactory(title="Findable follow-up", text="Findable?")
+    AnswerFactory(
+        interview=PublishedInterviewFactory(mentor=findable),
+        question=questions[0],
+        body="Findable words",
+        lessons=["findable lesson"],
+    )
+    AnswerFactory(question=questions[1], body="Other words", lessons=["other lesson"])
     url = reverse(f"admin:interviews_{model}_changelist")
-    assert editor_client.get(url).status_code == 200
-    assert editor_client.get(url, {"q": "data"}).status_code == 200
+
+    everything = editor_client.get(url).context["cl"]
+    found = editor_client.get(url, {"q": term}).context["cl"]
+
+    assert everything.has_filters, f"{model} has no list filters"
+    assert 0 < found.result_count < everything.result_count
 
 
 def test_interview_change_page_has_answers_inline_in_question_order(editor_client, questions):
@@ -87,3 +114,41 @@ def test_admin_needs_a_login(client, db):
     response = client.get(reverse("admin:interviews_interview_changelist"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_taggits_own_tag_model_is_not_in_the_admin(editor_client):
+    html = editor_client.get(reverse("admin:index")).content.decode()
+    assert "/admin/taggit/" not in html
+    assert "/admin/interviews/lesson/" in html
+
+
+def test_questions_are_reordered_from_the_list(editor_client, questions):
+    url = reverse("admin:interviews_question_changelist")
+    rows = editor_client.get(url).context["cl"].result_list
+    data = {
+        "form-TOTAL_FORMS": str(len(rows)),
+        "form-INITIAL_FORMS": str(len(rows)),
+        "_save": "Save",
+    }
+    for n, question in enumerate(rows):
+        data[f"form-{n}-id"] = question.pk
+        data[f"form-{n}-position"] = question.position
+    first, second = rows[0], rows[1]
+    data["form-0-position"], data["form-1-position"] = second.position, first.position
+
+    assert editor_client.post(url, data).status_code == 302
+
+    assert list(Question.objects.standard()[:2]) == [second, first]
+
+
+def test_view_on_site_only_for_published_interviews(editor_client, questions):
+    published = PublishedInterviewFactory()
+    draft = DraftInterviewFactory()
+    published_page = editor_client.get(
+        reverse("admin:interviews_interview_change", args=[published.pk])
+    ).content.decode()
+    draft_page = editor_client.get(
+        reverse("admin:interviews_interview_change", args=[draft.pk])
+    ).content.decode()
+    assert "View on site" in published_page
+    assert "View on site" not in draft_page and "Preview on the site" in draft_page

@@ -261,3 +261,74 @@ def test_renaming_a_lesson_to_an_existing_name_suggests_merging(editor_client):
     )
     assert response.status_code == 200
     assert "There is already a lesson called “MLOps”" in response.content.decode()
+
+
+def test_a_change_posted_without_its_version_is_refused(editor_client):
+    interview = DraftInterviewFactory(intro="Original")
+    data = {
+        "mentor": interview.mentor.pk,
+        "source": "admin",
+        "intro": "Overwrite",
+        "answers-TOTAL_FORMS": "0",
+        "answers-INITIAL_FORMS": "0",
+        "events-TOTAL_FORMS": "0",
+        "events-INITIAL_FORMS": "0",
+    }
+    response = editor_client.post(change_url(interview), data)
+    assert response.status_code == 200
+    assert "Not saved" in response.content.decode()
+    assert Interview.objects.get(pk=interview.pk).intro == "Original"
+
+
+def test_reject_records_who_and_why(editor_client, editor):
+    interview = SubmittedInterviewFactory()
+    editor_client.post(step_url(interview, "reject"), {"apply": "1", "note": "Off topic"})
+    event = interview.events.get()
+    assert (event.action, event.actor, event.note) == ("reject", editor, "Off topic")
+    assert Interview.objects.get(pk=interview.pk).status == "rejected"
+
+
+def test_edits_waiting_appear_in_the_queue_and_their_decision_is_emailed(
+    editor_client, editor, client, questions, settings, mailoutbox
+):
+    settings.MENTOR_MIN_ANSWERS = 1
+    invitation, token = invitation_with_token(email="mentor@example.com")
+    interview = invitation.interview
+    AnswerFactory(interview=interview, question=questions[0], body="Before")
+    interview.submit()
+    interview.publish(by=editor)
+    data = {"name": "Ada Example", "action": "submit"}
+    data.update({AnswersForm.field_name(q): "" for q in questions})
+    data[AnswersForm.field_name(questions[0])] = "After"
+    client.post(f"/submit/{token}/", data)
+
+    assert (
+        "Edits after publishing: <strong>1</strong>"
+        in editor_client.get(reverse("admin:index")).content.decode()
+    )
+    queue = editor_client.get(reverse("admin:review-queue")).content.decode()
+    assert reverse("admin:interviews_interview_revision", args=[interview.pk]) in queue
+
+    editor_client.post(
+        reverse("admin:interviews_interview_revision", args=[interview.pk]),
+        {"decision": "decline", "note": "Please keep the original wording"},
+    )
+    assert mailoutbox[-1].to == ["mentor@example.com"]
+    assert "Please keep the original wording" in mailoutbox[-1].body
+
+
+def test_a_link_that_expired_during_review_works_again_after_publication(
+    editor, client, questions, mailoutbox
+):
+    invitation, token = invitation_with_token()
+    interview = invitation.interview
+    AnswerFactory(interview=interview, question=questions[0])
+    interview.submit()
+    Invitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - timedelta(days=1)
+    )
+
+    Interview.objects.get(pk=interview.pk).publish(by=editor)
+
+    assert client.get(f"/submit/{token}/").status_code == 200
+    assert f"/submit/{token}/" in mailoutbox[-1].body  # the published email carries the link

@@ -165,3 +165,22 @@ def test_feed_query_counts_are_constant(client, questions, django_assert_num_que
         client.get(f"/questions/{questions[0].slug}/feed/")
     with django_assert_num_queries(3):  # lesson, answers, their lessons
         client.get("/lessons/fed/feed/")
+
+
+def test_lesson_feeds_follow_the_lesson_pages_rules(client, questions):
+    from interviews.models import Lesson
+    from tests.factories import AnswerFactory, DraftInterviewFactory
+
+    AnswerFactory(
+        interview=DraftInterviewFactory(), question=questions[0], lessons=["secret plans"]
+    )
+    response = client.get("/lessons/secret-plans/feed/")
+    assert response.status_code == 404
+    assert "secret plans" not in response.content.decode()
+
+    AnswerFactory(question=questions[1], lessons=["old name"])
+    lesson = Lesson.objects.get(name="old name")
+    lesson.name, lesson.slug = "new name", "new-name"
+    lesson.save()
+    moved = client.get("/lessons/old-name/feed/")
+    assert (moved.status_code, moved["Location"]) == (301, "/lessons/new-name/feed/")

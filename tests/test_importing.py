@@ -329,3 +329,34 @@ def test_the_shared_sample_interviews_import(questions):
     before = snapshot()
     out, _ = run(*staffeng)
     assert snapshot() == before and "2 unchanged" in out
+
+
+def test_files_the_database_could_not_hold_fail_alone(questions, tmp_path):
+    good = tmp_path / "good.md"
+    good.write_text(
+        "---\nname: Good Mentor\n---\n### How do you spend your time day-to-day?\n\nReading.\n"
+    )
+    nul = tmp_path / "nul.md"
+    nul.write_bytes(b"---\nname: Nul Mentor\n---\n### How do you spend your time?\n\nA\x00B\n")
+    long_lesson = tmp_path / "long.md"
+    long_lesson.write_text(
+        "---\nname: Long Lesson\nlessons:\n  day-to-day: ["
+        + "x" * 120
+        + "]\n---\n### How do you spend your time day-to-day?\n\nReading.\n"
+    )
+    long_name = tmp_path / "name.md"
+    long_name.write_text(
+        "---\nname: "
+        + "N" * 300
+        + "\n---\n### How do you spend your time day-to-day?\n\nReading.\n"
+    )
+    out, err = io.StringIO(), io.StringIO()
+
+    with pytest.raises(CommandError):
+        call_command("import_interviews", str(tmp_path), stdout=out, stderr=err)
+
+    report = out.getvalue() + err.getvalue()
+    assert "nul.md" in report and "NUL byte" in report
+    assert "long.md" in report and "longer than 100 characters" in report
+    assert "name.md" in report and "at most 120 characters" in report
+    assert Mentor.objects.filter(name="Good Mentor").exists()

@@ -105,3 +105,9 @@ def test_lesson_page_query_count_is_constant(
     assert len(response.context["answers"]) == answers
     with django_assert_num_queries(1):
         client.get("/lessons/")
+
+
+def test_lesson_addresses_typed_in_capitals_redirect(client, questions):
+    answer_by("One", questions[0], ["MLOps", "monitoring"])
+    response = client.get("/lessons/MLOps/?tag=Monitoring")
+    assert (response.status_code, response["Location"]) == (301, "/lessons/mlops/?tag=monitoring")

@@ -19,6 +19,7 @@ class InterviewInline(admin.TabularInline):
 @admin.register(Mentor)
 class MentorAdmin(admin.ModelAdmin):
     list_display = ["name", "role", "company", "email", "updated_at"]
+    list_filter = ["interviews__status", "interviews__source"]
     search_fields = ["name", "role", "company", "email", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [InterviewInline]

@@ -39,7 +39,8 @@ class InterviewAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         loaded = cleaned.get("loaded_version")
-        if self.instance.pk and loaded is not None:
+        # A change without the version it was opened at is treated as stale.
+        if self.instance.pk:
             current = (
                 Interview.objects.filter(pk=self.instance.pk)
                 .values_list("version", flat=True)
@@ -357,6 +358,7 @@ class InterviewAdmin(admin.ModelAdmin):
 
 @admin.register(Answer)
 class AnswerAdmin(admin.ModelAdmin):
+    change_form_template = "admin/interviews/answer/change_form.html"
     list_display = ["__str__", "mentor_name", "question", "interview_status", "lesson_list"]
     list_filter = ["question", "interview__status", "tags"]
     list_select_related = ["interview__mentor", "question"]

@@ -16,6 +16,22 @@ class TaggedAnswerInline(admin.TabularInline):
     extra = 0
 
 
+class InUseFilter(admin.SimpleListFilter):
+    title = "readers see it"
+    parameter_name = "public"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes: on a published answer"), ("no", "No: hidden from readers")]
+
+    def queryset(self, request, queryset):
+        public = Lesson.objects.public().values("pk")
+        if self.value() == "yes":
+            return queryset.filter(pk__in=public)
+        if self.value() == "no":
+            return queryset.exclude(pk__in=public)
+        return queryset
+
+
 class LessonForm(forms.ModelForm):
     class Meta:
         model = Lesson
@@ -46,6 +62,7 @@ class LessonAdmin(admin.ModelAdmin):
     form = LessonForm
     list_display = ["name", "slug", "answers", "published_answers", "redirects_from"]
     search_fields = ["name", "slug", "redirects__old_slug"]
+    list_filter = [InUseFilter]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [TaggedAnswerInline]
     actions = ["merge_selected"]

@@ -19,7 +19,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -63,6 +63,9 @@ def import_files(sources, options):
             except IntegrityError as exc:
                 # Another import or an editor saved the same mentor at the same moment.
                 file_report.fail(f"the database refused it ({exc}); try again")
+            except DataError as exc:
+                # A value the columns cannot hold (e.g. a name too long): this file only.
+                file_report.fail(f"the database refused a value: {str(exc).splitlines()[0]}")
             report.files.append(file_report)
         if options.dry_run:
             transaction.set_rollback(True)

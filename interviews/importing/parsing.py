@@ -28,10 +28,12 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
+from ..markdown import CONTROL_CHARACTERS
 from ..models import Interview
 
 LINK_FIELDS = ["website", "linkedin", "github", "x"]
 WEB_URL = URLValidator(schemes=["http", "https"])  # no javascript:, data: or ftp: links
+LESSON_NAME_MAX = 100  # taggit's name column
 MAX_FILE_BYTES = 1_000_000  # a long interview is 50 kB; anything this big is the wrong file
 IMPORTABLE_STATUSES = {Interview.Status.DRAFT, Interview.Status.PUBLISHED}
 MIN_WORDS_WITHOUT_QUESTION_MARK = 5  # a marked line that is a sentence, not a label
@@ -91,7 +93,13 @@ def decode(data):
     except UnicodeDecodeError as exc:
         byte = exc.object[exc.start]
         raise ImportFileError(f"not UTF-8 text (byte 0x{byte:02x} at offset {exc.start})") from None
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text:
+        offset = len(text[: text.index("\x00")].encode())
+        raise ImportFileError(f"not a text file (a NUL byte at offset {offset})")
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    # Other control characters (form feeds, escapes from a terminal paste) carry
+    # nothing readable and PostgreSQL or feeds may refuse them.
+    return CONTROL_CHARACTERS.sub("", text)
 
 
 def parse_interview(data):
@@ -232,6 +240,12 @@ def _lessons(meta):
         if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
             raise ImportFileError(
                 f"bad front matter: lessons for '{key}' should be a list of names"
+            )
+        too_long = [n for n in names if len(n.strip()) > LESSON_NAME_MAX]
+        if too_long:
+            raise ImportFileError(
+                f"bad front matter: a lesson name is longer than {LESSON_NAME_MAX} characters "
+                f"({too_long[0][:40]}…)"
             )
         lessons[str(key)] = [name.strip() for name in names]
     return lessons

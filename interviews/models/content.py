@@ -156,6 +156,21 @@ class LessonQuerySet(models.QuerySet):
             )
         )
 
+    def moved(self, slugs):
+        """{slug: current slug} for `slugs` that now live under another address:
+        a renamed or merged lesson (LessonRedirect), or a slug typed in capitals."""
+        lowered = {slug: slug.lower() for slug in slugs}
+        redirects = dict(
+            LessonRedirect.objects.filter(old_slug__in=set(lowered.values())).values_list(
+                "old_slug", "lesson__slug"
+            )
+        )
+        current = {slug: redirects.get(low, low) for slug, low in lowered.items()}
+        public = set(
+            self.public().filter(slug__in=set(current.values())).values_list("slug", flat=True)
+        )
+        return {slug: new for slug, new in current.items() if new != slug and new in public}
+
     def in_use(self):
         """Lessons on at least one published answer, with `answer_count`."""
         return (

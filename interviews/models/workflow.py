@@ -193,6 +193,11 @@ class InterviewWorkflow:
             fields=["published_at"],
             action=InterviewEvent.Action.PUBLISHED,
         )
+        # The same link now edits the published interview (as a revision):
+        # keep it working even if it ran out while the editors reviewed.
+        invitation = getattr(self, "invitation", None)
+        if invitation is not None:
+            invitation.reopen()
         if notify:
             emails.send_published(self)
         return event

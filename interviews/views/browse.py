@@ -19,7 +19,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from .. import meta
 from ..meta import PageMetaMixin, describe
-from ..models import Answer, Interview, Lesson, LessonRedirect, Question
+from ..models import Answer, Interview, Lesson, Question
 
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
 MAX_LESSON_FILTERS = 8
@@ -65,11 +65,7 @@ class LessonFilterMixin:
         found = {lesson.slug: lesson for lesson in Lesson.objects.public().filter(slug__in=slugs)}
         missing = [slug for slug in slugs if slug not in found]
         if missing:
-            moved = dict(
-                LessonRedirect.objects.filter(old_slug__in=missing).values_list(
-                    "old_slug", "lesson__slug"
-                )
-            )
+            moved = Lesson.objects.moved(missing)
             if moved and all(slug in moved or slug in found for slug in slugs):
                 raise LessonsMoved(list(dict.fromkeys(moved.get(s, s) for s in slugs)))
             raise Http404(f"No lesson called {missing[0]!r}.")
