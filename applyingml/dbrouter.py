@@ -1,9 +1,10 @@
 """Reads from a replica, when DATABASE_REPLICA_URL configures one.
 
-Only the reads of safe requests (GET, HEAD) outside the admin go to the
-replica: a replica lags the primary by a moment, and an editor who saves and
-is redirected must see what they saved. Writes, the admin, management
-commands and the shell always use the primary.
+Only the reads of safe requests (GET, HEAD) outside the admin and the
+mentors' forms go to the replica: a replica lags the primary by a moment,
+and an editor or a mentor who saves and is redirected must see what they
+saved. Writes, the admin, /submit/, management commands and the shell
+always use the primary.
 """
 
 import contextvars
@@ -33,13 +34,14 @@ class ReplicaReadsMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.enabled = "replica" in settings.DATABASES
-        self.admin_prefix = "/" + settings.ADMIN_PATH
+        # Pages whose readers have just written: they must read their own writes.
+        self.primary_only = ("/" + settings.ADMIN_PATH, "/submit/")
 
     def __call__(self, request):
         if not self.enabled:
             return self.get_response(request)
         reads_only = request.method in {"GET", "HEAD"} and not request.path.startswith(
-            self.admin_prefix
+            self.primary_only
         )
         token = _replica_reads.set(reads_only)
         try:

@@ -78,8 +78,12 @@ class Client:
         self.connection = None
         self.cookies = {}
 
-    def request(self, method, path, body=None, headers=None):
-        """(status, body bytes); raises OSError/HTTPException on failure."""
+    def request(self, method, path, body=None, headers=None, idempotent=False):
+        """(status, body bytes); raises OSError/HTTPException on failure.
+
+        `idempotent` marks a POST that is safe to send again (an autosave of
+        the same text), so it gets the same one retry as a GET.
+        """
         for attempt in (1, 2):
             reused = self.connection is not None
             if not reused:
@@ -100,7 +104,7 @@ class Client:
                 return response.status, data
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
                 self.close()
-                if not reused or attempt == 2 or method not in {"GET", "HEAD"}:
+                if not reused or attempt == 2 or not (idempotent or method in {"GET", "HEAD"}):
                     raise
                 with self.results.lock:
                     self.results.reconnects += 1
@@ -212,6 +216,7 @@ class MentorSaves:
                     "Referer": f"{origin}/submit/{mentor['token']}/",
                     "Accept": "application/json",
                 },
+                idempotent=True,  # the same text again: saving it twice changes nothing
             )
         except (OSError, http.client.HTTPException) as exc:
             results.record(time.monotonic() - started, error=str(exc)[:60] or type(exc).__name__)
@@ -246,7 +251,9 @@ class MentorSaves:
 
 def discover(client, limit=200):
     """Paths a reader can reach from the home page, two links deep."""
-    found, frontier = {"/"}, ["/", "/mentors/", "/questions/", "/lessons/"]
+    # Readers also search, and feed readers and crawlers come by.
+    found = {"/", "/search/?q=data+quality", "/search/?q=monitoring", "/feed/", "/sitemap.xml"}
+    frontier = ["/", "/mentors/", "/questions/", "/lessons/"]
     for depth in range(2):
         next_frontier = []
         for path in frontier:

@@ -72,6 +72,27 @@ class PermissionsPolicyMiddleware:
         return response
 
 
+class NoIndexMiddleware:
+    """X-Robots-Tag: noindex on the admin and the mentors' private pages.
+
+    robots.txt names /submit/, but a custom admin path is kept out of it (it
+    would advertise the path); this header keeps either out of search
+    engines that reach them anyway.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.private = ("/" + settings.ADMIN_PATH, "/submit/")
+        # The nomination form is public: people should find it.
+        self.public = {"/submit/", "/submit/thanks/"}
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith(self.private) and request.path not in self.public:
+            response.setdefault("X-Robots-Tag", "noindex, nofollow")
+        return response
+
+
 class DatabaseUnavailableMiddleware:
     """Answer 503 with a friendly page (or JSON) when a view cannot reach the
     database, and log one line instead of a traceback per request.

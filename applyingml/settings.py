@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "applyingml.middleware.PermissionsPolicyMiddleware",
+    "applyingml.middleware.NoIndexMiddleware",
     # Before anything reads the body: oversized requests get a friendly 413
     # (after the header middleware, so that page carries the same headers).
     "interviews.middleware.RequestTooLargeMiddleware",
@@ -170,6 +171,11 @@ def database_config(url):
     # Fail fast when the server is unreachable: a reader gets the 503 page in
     # seconds rather than a hung worker.
     config.setdefault("OPTIONS", {})["connect_timeout"] = 5
+    # TCP keepalives notice a database that vanished without closing the
+    # connection (a dropped network) in about a minute instead of hours.
+    config["OPTIONS"].update(
+        keepalives=1, keepalives_idle=30, keepalives_interval=10, keepalives_count=3
+    )
     return config
 
 

@@ -1,4 +1,5 @@
-"""Reads from a replica: only for requests that only read, never in the admin."""
+"""Reads from a replica: only for requests that only read, never in the admin or
+the mentors' forms."""
 
 from django.test import RequestFactory
 
@@ -30,6 +31,13 @@ def test_public_reads_go_to_the_replica_and_writes_to_the_primary():
         "read": "default",
         "write": "default",
     }
+
+
+def test_mentors_read_their_own_saves_from_the_primary():
+    # After "Save draft" the form is shown again: a lagging replica would
+    # show the text from before the save.
+    request = RequestFactory().get("/submit/some-token/")
+    assert read_alias_during(request) == {"read": "default", "write": "default"}
 
 
 def test_outside_a_request_everything_uses_the_primary():

@@ -79,6 +79,7 @@ PAGES = [
     "/lessons/x/",
     "/search/?q=hello",
     "/mentors/grace-example/role-and-work/",
+    "/submit/",
 ]
 
 

@@ -119,6 +119,7 @@ def test_editor_turns_a_nomination_into_an_invitation(editor_client, mailoutbox,
         role="ML Engineer",
         company="Example Co",
         pitch="x",
+        links="https://lin.example.com/\nhttps://www.linkedin.com/in/lin\nhttps://github.com/lin",
     )
     response = editor_client.post(
         reverse("admin:interviews_nomination_changelist"),
@@ -130,7 +131,13 @@ def test_editor_turns_a_nomination_into_an_invitation(editor_client, mailoutbox,
     assert nomination.status == Nomination.Status.INVITED
     interview = nomination.invitation.interview
     assert interview.status == Interview.Status.DRAFT
-    assert interview.mentor.role == "ML Engineer" and interview.mentor.company == "Example Co"
+    mentor = interview.mentor
+    assert (mentor.role, mentor.company) == ("ML Engineer", "Example Co")
+    assert (mentor.website, mentor.linkedin, mentor.github) == (
+        "https://lin.example.com/",
+        "https://www.linkedin.com/in/lin",
+        "https://github.com/lin",
+    )
     assert mailoutbox[0].to == ["lin@example.com"]
     link = next(word for word in mailoutbox[0].body.split() if "/submit/" in word)
     assert client.get(urlsplit(link).path).status_code == 200

@@ -177,6 +177,9 @@ def test_unpublished_and_withdrawn_answers_are_never_found(client, questions):
         ("(model:* <-> !", "No answers found"),
         ("<script>alert(1)</script>", "No answers found"),
         ("word " * 100, "No answers found"),  # 500 characters
+        ("日本語の回答", "No answers found"),
+        ("café naïve", "No answers found"),
+        ("🤖" * 500, "Nothing to search for"),
     ],
 )
 def test_odd_queries_get_a_helpful_page(client, questions, q, message):
@@ -185,6 +188,11 @@ def test_odd_queries_get_a_helpful_page(client, questions, q, message):
     assert message in html
     assert "<script>alert" not in html
     assert "longer than 500 characters" not in html
+
+
+def test_bytes_that_are_not_utf8_in_the_query_get_a_page(client, questions):
+    response = client.get(SEARCH + "?q=%ED%A0%80%FF+drift")
+    assert response.status_code == 200
 
 
 def test_a_query_longer_than_500_characters_is_shortened_with_a_note(client, questions):

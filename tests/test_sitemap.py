@@ -90,7 +90,21 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out(client, db):
     assert "User-agent: *" in lines
     assert "Disallow: /admin/" in lines
     assert "Disallow: /submit/" in lines
+    assert "Allow: /submit/$" in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
+
+
+def test_private_pages_say_noindex_and_a_custom_admin_path_stays_unnamed(client, db, settings):
+    assert client.get("/admin/login/")["X-Robots-Tag"] == "noindex, nofollow"
+    assert client.get("/submit/some-token/")["X-Robots-Tag"] == "noindex, nofollow"
+    assert "X-Robots-Tag" not in client.get("/submit/")  # the public nomination form
+    assert "X-Robots-Tag" not in client.get("/questions/")
+    settings.ADMIN_PATH = "editors-desk/"
+    lines = client.get("/robots.txt").content.decode().splitlines()
+    assert not any(
+        "editors-desk" in line or "admin" in line for line in lines if "Disallow" in line
+    )
+    assert "Disallow: /submit/" in lines
 
 
 @pytest.mark.parametrize("count", [3, 30])

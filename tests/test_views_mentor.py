@@ -111,3 +111,20 @@ def test_mentor_page_query_count_is_constant(client, questions, django_assert_nu
     with django_assert_num_queries(3):
         response = client.get(interview.mentor.get_absolute_url())
     assert response.content.decode().count('class="answer"') == answers
+
+
+def test_hostile_markdown_never_reaches_the_public_pages(client, questions):
+    interview = PublishedInterviewFactory(intro="<script>alert('intro')</script>Hello")
+    answer = AnswerFactory(
+        interview=interview,
+        question=questions[0],
+        body="<script>alert(1)</script> <img src=x onerror=alert(2)> [x](javascript:alert(3))",
+    )
+    for url in (
+        interview.mentor.get_absolute_url(),
+        questions[0].get_absolute_url(),
+        answer.get_absolute_url(),
+    ):
+        html = client.get(url).content.decode()
+        assert "alert(" not in html, url
+        assert "onerror" not in html and "javascript:" not in html, url

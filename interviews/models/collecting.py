@@ -2,6 +2,7 @@
 
 import secrets
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
@@ -165,6 +166,24 @@ class Nomination(models.Model):
     def __str__(self):
         return f"{self.name} <{self.email}>"
 
+    def profile_links(self):
+        """The nominee's links, sorted into the mentor's link fields by site."""
+        sites = {
+            "linkedin.com": "linkedin",
+            "github.com": "github",
+            "x.com": "x",
+            "twitter.com": "x",
+        }
+        links = {}
+        for url in self.links.split():
+            host = urlsplit(url).hostname or ""
+            field = next(
+                (f for site, f in sites.items() if host == site or host.endswith("." + site)),
+                "website",
+            )
+            links.setdefault(field, url)
+        return links
+
     def invite(self, *, created_by=None, days=30):
         """Turn the nomination into an invitation and return it."""
         if self.status == self.Status.INVITED:
@@ -178,7 +197,9 @@ class Nomination(models.Model):
         )
         mentor = invitation.interview.mentor
         mentor.role, mentor.company = self.role, self.company
-        mentor.save(update_fields=["role", "company", "updated_at"])
+        for field, url in self.profile_links().items():
+            setattr(mentor, field, url)
+        mentor.save()
         self.status = self.Status.INVITED
         self.invitation = invitation
         self.save(update_fields=["status", "invitation"])

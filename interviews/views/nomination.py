@@ -2,16 +2,29 @@
 
 from django.conf import settings
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from .. import emails, ratelimit
 from ..forms import NominationForm
+from ..meta import PageMeta
 from .rescue import rescued_fields
+
+
+def page_meta(request):
+    return PageMeta(
+        title="Share your lessons",
+        description="Applied machine learning at work? Offer to share what you have learned: "
+        "an editor reads every nomination and sends a personal link to the questions.",
+        canonical_url=request.build_absolute_uri(reverse("interviews:nominate")),
+    )
 
 
 def nominate(request):
     """`/submit/`: the public self-nomination form, rate limited per address."""
     if request.method != "POST":
-        return render(request, "submit/nominate.html", {"form": NominationForm()})
+        return render(
+            request, "submit/nominate.html", {"form": NominationForm(), "meta": page_meta(request)}
+        )
     address = ratelimit.client_address(request)
     decision = ratelimit.hit(f"nominate:{address}", settings.NOMINATION_RATE_LIMIT)
     if not decision.allowed:
@@ -25,7 +38,9 @@ def nominate(request):
         return response
     form = NominationForm(request.POST)
     if not form.is_valid():
-        return render(request, "submit/nominate.html", {"form": form}, status=400)
+        return render(
+            request, "submit/nominate.html", {"form": form, "meta": page_meta(request)}, status=400
+        )
     nomination = form.save(commit=False)
     nomination.client_address = address if address != "unknown" else None
     nomination.save()
