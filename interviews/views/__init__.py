@@ -19,6 +19,7 @@ from .search import SearchView
 from .submission import (
     autosave,
     csrf_failure,
+    live_preview,
     nominate,
     nominate_thanks,
     submission,
@@ -37,6 +38,7 @@ __all__ = [
     "SearchView",
     "autosave",
     "csrf_failure",
+    "live_preview",
     "nominate",
     "nominate_thanks",
     "robots_txt",
