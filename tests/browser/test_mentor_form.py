@@ -1,6 +1,9 @@
 """A mentor fills in, saves, reloads, previews and submits their form in Chromium."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from interviews.models import Answer, Interview
 from tests.factories import invitation_with_token
@@ -81,3 +84,19 @@ def test_live_preview_follows_the_typing(page, live_server, questions):
     preview.locator("em", has_text="planning").wait_for()
     toggle.click()
     assert preview.is_hidden()
+
+
+def test_an_error_is_announced_with_its_field(page, live_server, questions, settings):
+    settings.MENTOR_ANSWER_MAX_LENGTH = 5
+    _, token = invitation_with_token()
+    page.goto(f"{live_server.url}/submit/{token}/")
+    page.get_by_label("How do you spend your time").fill("Far too long.")
+    page.get_by_role("button", name="Save draft").click()
+    summary = page.locator("#error-summary")
+    summary.wait_for()
+    # The summary links to the field, which carries its error as its description.
+    summary.get_by_role("link", name="Day-to-day").click()
+    field = page.get_by_label("How do you spend your time")
+    expect(field).to_be_focused()
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_accessible_description(re.compile("longer than the limit of 5"))
