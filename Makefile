@@ -14,7 +14,7 @@ DURATION ?= 120
 CONNECTIONS ?= 32
 
 .DEFAULT_GOAL := help
-.PHONY: help run test check lint format db setup editor stop-db clean backup restore loadtest
+.PHONY: help run test check lint format db setup editor stop-db clean backup restore loadtest screenshots
 
 help:
 	@echo "make run     set everything up and serve the site with demo content on http://$(HOST):$(PORT)"
@@ -22,6 +22,7 @@ help:
 	@echo "make check   lint, format check, Django system checks, no missing migrations"
 	@echo "make editor  create an editor login (EMAIL=you@example.com)"
 	@echo "make stop-db stop the project-local PostgreSQL"
+	@echo "make screenshots  phone and desktop screenshots of every page type in docs/screenshots/"
 	@echo "make backup  pg_dump the database (DATABASE_URL, else the local one) to backups/"
 	@echo "make restore restore a backup into that database (FILE=backups/....dump)"
 	@echo "make loadtest $(CONNECTIONS) readers and mentors for $(DURATION) s against gunicorn on 127.0.0.1 (DURATION=..., CONNECTIONS=...)"
@@ -77,6 +78,10 @@ restore: $(INSTALLED)
 loadtest: setup
 	$(PY) manage.py seed_demo --first-run
 	$(PY) -m applyingml.loadtest --duration $(DURATION) --connections $(CONNECTIONS)
+
+# Not part of `make test`; see tests/browser/screenshots.py.
+screenshots: db
+	$(PY) -m pytest tests/browser/screenshots.py -q -p no:warnings
 
 clean: stop-db
 	rm -rf $(VENV) .data staticfiles

@@ -30,5 +30,6 @@ urlpatterns = [
     path("submit/thanks/", views.nominate_thanks, name="nominate-thanks"),
     path("submit/<str:token>/", views.submission, name="submission"),
     path("submit/<str:token>/autosave/", views.autosave, name="submission-autosave"),
+    path("submit/<str:token>/preview/", views.live_preview, name="submission-preview"),
     path("submit/<str:token>/thanks/", views.submission_thanks, name="submission-thanks"),
 ]

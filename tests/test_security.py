@@ -1,6 +1,7 @@
 """Security headers, the Content-Security-Policy, HTTPS behind a proxy, and
 the admin login rate limit."""
 
+import json
 import re
 
 import pytest
@@ -74,6 +75,27 @@ def test_no_page_needs_inline_script_or_style(client, editor_client, questions):
     ]
     for url in admin_pages:
         assert inline_code(editor_client.get(url).content.decode()) == [], url
+
+
+def test_no_page_type_needs_inline_script_or_style(questions):
+    """Every page type of the browser tests, the demo content on them included."""
+    from tests.browser.site import build_demo_site
+    from tests.test_html import fetch_every_page_type
+
+    for name, (_, html) in fetch_every_page_type(build_demo_site()).items():
+        assert inline_code(html) == [], name
+
+
+def test_htmx_is_configured_to_need_no_eval_and_no_inline_style(client, questions):
+    AnswerFactory(question=questions[0], lessons=["start simple"])
+    html = client.get(questions[0].get_absolute_url()).content.decode()
+    config = re.search(r'<meta name="htmx-config" content=\'([^\']*)\'>', html).group(1)
+    config = json.loads(config)
+    assert config["allowEval"] is False  # hx-on and js: would need 'unsafe-eval'
+    assert config["includeIndicatorStyles"] is False  # it would inject a <style>
+    assert config["selfRequestsOnly"] is True
+    # The meta tag comes before the script that reads it.
+    assert html.index('name="htmx-config"') < html.index("htmx.min.js")
 
 
 @pytest.fixture

@@ -221,6 +221,35 @@ def test_autosave_explains_failures_in_json(client, invited, questions, settings
     assert "kept in this browser" in expired.json()["error"]
 
 
+def test_live_preview_renders_and_sanitizes_without_saving(client, invited, questions):
+    _, _, url = invited
+    text = "I build **forecasts**.\n\n<img src=x onerror=alert(1)> [x](javascript:alert(1))"
+    response = client.post(f"{url}preview/", {"text": text})
+    assert response.status_code == 200
+    html = response.json()["html"]
+    assert "<strong>forecasts</strong>" in html
+    assert "onerror" not in html and "javascript:" not in html
+    assert not Answer.objects.exists()
+
+
+def test_live_preview_refuses_what_the_form_would(invited, questions, settings):
+    invitation, _, url = invited
+    settings.MENTOR_ANSWER_MAX_LENGTH = 5
+    client = Client()
+    assert client.post(f"{url}preview/", {"text": "123456"}).status_code == 400
+    assert client.get(f"{url}preview/").status_code == 405
+
+    # Like every form post, it needs the page's CSRF token.
+    strict = Client(enforce_csrf_checks=True)
+    assert strict.post(f"{url}preview/", {"text": "1"}).status_code == 403
+
+    Invitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    expired = client.post(f"{url}preview/", {"text": "1"})
+    assert expired.status_code == 410 and "no preview" in expired.json()["error"]
+
+
 def test_link_that_expired_while_typing_hands_back_the_text(client, invited, questions):
     invitation, _, url = invited
     Invitation.objects.filter(pk=invitation.pk).update(

@@ -10,6 +10,7 @@ filter link carries, such as the search terms.
 from urllib.parse import urlencode
 
 from django import template
+from django.utils.safestring import mark_safe
 
 from .. import meta, search
 
@@ -40,6 +41,23 @@ def without_lesson(context, slug=None):
     if slug is None:
         return _filter_url(context, [])
     return _filter_url(context, [s for s in _active_slugs(context) if s != slug])
+
+
+# The part of a page that a lesson filter, a search facet or a page link changes.
+# With htmx loaded, the links marked hx-boost inside it fetch the next page and
+# swap in just this region, pushing the new URL so it stays shareable; without
+# JavaScript they are plain links. The whole page is fetched (not a fragment), so
+# one URL always answers the same HTML, whatever caches it.
+FILTER_REGION = (
+    'id="filter-results" class="filter-results" hx-target="#filter-results" '
+    'hx-select="#filter-results" hx-swap="outerHTML" hx-push-url="true"'
+)
+
+
+@register.simple_tag
+def filter_region():
+    """The attributes of the region lesson filters replace (see FILTER_REGION)."""
+    return mark_safe(FILTER_REGION)
 
 
 @register.simple_tag

@@ -20,7 +20,7 @@ from .crawlers import robots_txt
 from .nomination import nominate, nominate_thanks
 from .rescue import csrf_failure
 from .search import SearchView
-from .submission import autosave, submission, submission_thanks
+from .submission import autosave, live_preview, submission, submission_thanks
 
 __all__ = [
     "AnswerDetailView",
@@ -34,6 +34,7 @@ __all__ = [
     "SearchView",
     "autosave",
     "csrf_failure",
+    "live_preview",
     "nominate",
     "nominate_thanks",
     "robots_txt",

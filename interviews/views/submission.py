@@ -274,6 +274,33 @@ def autosave(request, token):
         )
 
 
+@require_POST
+def live_preview(request, token):
+    """One answer as it will be published, for the form's preview while typing.
+
+    POST `text` (CSRF-checked like every form post); JSON {"html": ...} back,
+    rendered and sanitized exactly as on save. Nothing is stored, and text over
+    the answer limit is refused, so this is no way round it.
+    """
+    _, problem = resolve(request, token)
+    if problem:
+        return JsonResponse(
+            {"error": "This link no longer works, so there is no preview."},
+            status=problem.status_code,
+        )
+    text = request.POST.get("text", "")
+    limit = settings.MENTOR_ANSWER_MAX_LENGTH
+    if len(text) > limit:
+        return JsonResponse(
+            {
+                "error": f"This answer is longer than the limit of {limit:,} characters "
+                f"(it has {len(text):,}), so there is no preview."
+            },
+            status=400,
+        )
+    return JsonResponse({"html": render_markdown(text)})
+
+
 def preview_of(answers_form):
     """(question, sanitized HTML) for each answer, rendered like the public pages."""
     return [(q, render_markdown(text)) for q, text in answers_form.answers().items() if text]

@@ -6,6 +6,10 @@
  *   offered back ("Put it back in the form").
  * - While typing, drafts are saved to the server in the background, with a
  *   visible status; a failed save says why and keeps the browser copy.
+ * - Each answer gets a "Show preview" button: the answer as it will be
+ *   published (rendered and sanitized by the server), kept up to date while
+ *   typing. Without this script, the form's Preview button does the same for
+ *   every answer at once.
  * The form works without this script; it only adds.
  */
 (function () {
@@ -18,6 +22,7 @@
   var banner = root.querySelector("[data-restore-banner]");
   var key = root.getAttribute("data-draft-key");
   var autosaveUrl = root.getAttribute("data-autosave-url");
+  var previewUrl = root.getAttribute("data-preview-url");
   var AUTOSAVE_DELAY = 4000;
   var timer = null;
   var saving = false;
@@ -142,6 +147,78 @@
     say("Changes not saved yet…");
     scheduleSave();
   });
+
+  // Live previews, one per answer, each shown on request.
+  var PREVIEW_DELAY = 500;
+
+  function addPreview(textarea) {
+    var id = "live-preview-" + textarea.getAttribute("data-answer");
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "button--quiet button--small";
+    button.textContent = "Show preview";
+    button.setAttribute("aria-expanded", "false");
+    button.setAttribute("aria-controls", id);
+    var panel = document.createElement("div");
+    panel.className = "live-preview";
+    panel.id = id;
+    panel.hidden = true;
+    var label = document.createElement("p");
+    label.className = "live-preview__label";
+    label.textContent = "Preview: how this answer will look";
+    var body = document.createElement("div");
+    body.className = "prose";
+    panel.appendChild(label);
+    panel.appendChild(body);
+    textarea.insertAdjacentElement("afterend", panel);
+    textarea.insertAdjacentElement("afterend", button);
+
+    var previewTimer = null;
+    var sequence = 0;
+
+    function refresh() {
+      var mine = ++sequence;
+      var data = new FormData();
+      data.append("text", textarea.value);
+      fetch(previewUrl, {
+        method: "POST",
+        body: data,
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": csrfToken(), "Accept": "application/json" }
+      }).then(function (response) {
+        return response.json().catch(function () {
+          return { error: "No preview just now (the server answered " + response.status + ")." };
+        });
+      }).then(function (result) {
+        if (mine !== sequence) return; // a newer preview is on its way
+        if (result.html !== undefined) {
+          // Sanitized by the server, exactly as the published page will be.
+          body.innerHTML = result.html || "<p><em>Nothing written yet.</em></p>";
+        } else {
+          body.textContent = result.error || "No preview just now.";
+        }
+      }).catch(function () {
+        if (mine === sequence) body.textContent = "No preview: we could not reach the server.";
+      });
+    }
+
+    button.addEventListener("click", function () {
+      var open = panel.hidden;
+      panel.hidden = !open;
+      button.setAttribute("aria-expanded", String(open));
+      button.textContent = open ? "Hide preview" : "Show preview";
+      if (open) refresh();
+    });
+    textarea.addEventListener("input", function () {
+      if (panel.hidden) return;
+      window.clearTimeout(previewTimer);
+      previewTimer = window.setTimeout(refresh, PREVIEW_DELAY);
+    });
+  }
+
+  if (previewUrl && window.fetch) {
+    Array.prototype.forEach.call(form.querySelectorAll("textarea[data-answer]"), addPreview);
+  }
 
   // A photo over the limit is refused here, before a long upload fails.
   var photo = form.querySelector("input[type=file]");

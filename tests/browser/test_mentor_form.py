@@ -1,6 +1,9 @@
 """A mentor fills in, saves, reloads, previews and submits their form in Chromium."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from interviews.models import Answer, Interview
 from tests.factories import invitation_with_token
@@ -33,7 +36,7 @@ def test_mentor_fills_saves_reloads_and_submits(page, live_server, settings, que
     page.locator("[data-save-status]").get_by_text("Saved automatically").wait_for()
     assert Answer.objects.filter(interview=invitation.interview, body="Mostly reviews.").exists()
 
-    page.get_by_role("button", name="Preview").click()
+    page.get_by_role("button", name="Preview", exact=True).click()
     preview = page.locator(".preview")
     assert preview.locator("strong").inner_text() == "forecasts"
 
@@ -61,3 +64,39 @@ def test_text_from_a_failed_save_is_offered_back(page, live_server, questions):
         page.get_by_label("How do you spend your time").input_value()
         == "Words the server never got."
     )
+
+
+def test_live_preview_follows_the_typing(page, live_server, questions):
+    _, token = invitation_with_token()
+    page.goto(f"{live_server.url}/submit/{token}/")
+    field = page.get_by_label("How do you spend your time")
+    slug = field.get_attribute("data-answer")
+    field.fill("Mostly **reviews**.\n\n<img src=x onerror=alert(1)>")
+    toggle = page.locator(f'button[aria-controls="live-preview-{slug}"]')
+    assert toggle.get_attribute("aria-expanded") == "false"
+    toggle.click()
+    preview = page.locator(f"#live-preview-{slug}")
+    preview.locator("strong", has_text="reviews").wait_for()
+    assert toggle.get_attribute("aria-expanded") == "true"
+    assert preview.locator("[onerror]").count() == 0
+
+    field.fill("Now about *planning*.")
+    preview.locator("em", has_text="planning").wait_for()
+    toggle.click()
+    assert preview.is_hidden()
+
+
+def test_an_error_is_announced_with_its_field(page, live_server, questions, settings):
+    settings.MENTOR_ANSWER_MAX_LENGTH = 5
+    _, token = invitation_with_token()
+    page.goto(f"{live_server.url}/submit/{token}/")
+    page.get_by_label("How do you spend your time").fill("Far too long.")
+    page.get_by_role("button", name="Save draft").click()
+    summary = page.locator("#error-summary")
+    summary.wait_for()
+    # The summary links to the field, which carries its error as its description.
+    summary.get_by_role("link", name="Day-to-day").click()
+    field = page.get_by_label("How do you spend your time")
+    expect(field).to_be_focused()
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_accessible_description(re.compile("longer than the limit of 5"))
