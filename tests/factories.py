@@ -76,3 +76,9 @@ def invitation_with_token(name="Ada Example", email="ada@example.com", days=30, 
 
     invitation = Invitation.create_for(name=name, email=email, days=days, **kwargs)
     return invitation, invitation.token
+
+
+def answer_by(name, question, lessons=(), interview_factory=PublishedInterviewFactory, **kw):
+    """An answer to `question` by a new mentor called `name` (published by default)."""
+    interview = interview_factory(mentor=MentorFactory(name=name))
+    return AnswerFactory(interview=interview, question=question, lessons=list(lessons), **kw)

@@ -29,6 +29,20 @@ def step_url(interview, name):
     return reverse("admin:interviews_interview_transition", args=[interview.pk, name])
 
 
+def published_with_edits(client, editor, questions, before, after, email="ada@example.com"):
+    """A published interview whose mentor has submitted edits to their first answer."""
+    invitation, token = invitation_with_token(email=email)
+    interview = invitation.interview
+    AnswerFactory(interview=interview, question=questions[0], body=before)
+    interview.submit()
+    interview.publish(by=editor)
+    data = {"name": "Ada Example", "action": "submit"}
+    data.update({AnswersForm.field_name(q): "" for q in questions})
+    data[AnswersForm.field_name(questions[0])] = after
+    client.post(f"/submit/{token}/", data)
+    return interview
+
+
 def test_change_page_offers_the_allowed_steps_and_shows_the_history(editor_client, editor):
     interview = SubmittedInterviewFactory()
     interview.record("submitted", from_status="draft")
@@ -126,15 +140,7 @@ def test_editor_reviews_edits_side_by_side_and_approves(
     editor_client, editor, client, questions, settings
 ):
     settings.MENTOR_MIN_ANSWERS = 1
-    invitation, token = invitation_with_token()
-    interview = invitation.interview
-    AnswerFactory(interview=interview, question=questions[0], body="Old words here")
-    interview.submit()
-    interview.publish(by=editor)
-    data = {"name": "Ada Example", "action": "submit"}
-    data.update({AnswersForm.field_name(q): "" for q in questions})
-    data[AnswersForm.field_name(questions[0])] = "New words here"
-    client.post(f"/submit/{token}/", data)
+    interview = published_with_edits(client, editor, questions, "Old words here", "New words here")
 
     assert (
         "Review the edits side by side" in editor_client.get(change_url(interview)).content.decode()
@@ -292,15 +298,9 @@ def test_edits_waiting_appear_in_the_queue_and_their_decision_is_emailed(
     editor_client, editor, client, questions, settings, mailoutbox
 ):
     settings.MENTOR_MIN_ANSWERS = 1
-    invitation, token = invitation_with_token(email="mentor@example.com")
-    interview = invitation.interview
-    AnswerFactory(interview=interview, question=questions[0], body="Before")
-    interview.submit()
-    interview.publish(by=editor)
-    data = {"name": "Ada Example", "action": "submit"}
-    data.update({AnswersForm.field_name(q): "" for q in questions})
-    data[AnswersForm.field_name(questions[0])] = "After"
-    client.post(f"/submit/{token}/", data)
+    interview = published_with_edits(
+        client, editor, questions, "Before", "After", email="mentor@example.com"
+    )
 
     assert (
         "Edits after publishing: <strong>1</strong>"

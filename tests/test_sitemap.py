@@ -10,9 +10,9 @@ from tests.factories import (
     AnswerFactory,
     DraftInterviewFactory,
     FollowUpQuestionFactory,
-    MentorFactory,
     PublishedInterviewFactory,
     WithdrawnInterviewFactory,
+    answer_by,
 )
 
 pytestmark = pytest.mark.django_db
@@ -28,11 +28,6 @@ def sitemap(client):
         urlsplit(url.find(f"{NS}loc").text).path: url.find(f"{NS}lastmod").text
         for url in root.findall(f"{NS}url")
     }
-
-
-def answer_by(name, question, lessons=(), interview_factory=PublishedInterviewFactory):
-    interview = interview_factory(mentor=MentorFactory(name=name))
-    return AnswerFactory(interview=interview, question=question, lessons=list(lessons))
 
 
 def test_sitemap_lists_every_public_page_and_each_answers_200(client, questions):

@@ -3,18 +3,11 @@ from django.urls import reverse
 
 from interviews.models import Lesson
 from tests.factories import (
-    AnswerFactory,
     DraftInterviewFactory,
-    MentorFactory,
-    PublishedInterviewFactory,
+    answer_by,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def answer_by(name, question, lessons, interview_factory=PublishedInterviewFactory):
-    interview = interview_factory(mentor=MentorFactory(name=name))
-    return AnswerFactory(interview=interview, question=question, lessons=lessons)
 
 
 def test_lesson_list_shows_lessons_in_use_with_counts(client, questions):

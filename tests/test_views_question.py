@@ -3,20 +3,13 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from tests.factories import (
-    AnswerFactory,
     DraftInterviewFactory,
     FollowUpQuestionFactory,
-    MentorFactory,
-    PublishedInterviewFactory,
     WithdrawnInterviewFactory,
+    answer_by,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def answer_by(name, question, lessons=(), interview_factory=PublishedInterviewFactory, **kw):
-    interview = interview_factory(mentor=MentorFactory(name=name))
-    return AnswerFactory(interview=interview, question=question, lessons=list(lessons), **kw)
 
 
 def test_question_list_shows_questions_in_order_with_published_counts(client, questions):
