@@ -1,21 +1,14 @@
 """The interviews app's models, by topic.
 
-- content: mentors, the question set, interviews, answers and lessons
+- content: mentors, the question set, interviews and answers
+- lessons: lesson tags, their old slugs, the tagging rows
 - workflow: the editors' transitions, their audit trail, revisions after publishing
 - collecting: invitation links, nominations, rate limits
 """
 
 from .collecting import Invitation, InvitationQuerySet, Nomination, RateLimitWindow, TamperedLink
-from .content import (
-    Answer,
-    Interview,
-    Lesson,
-    LessonRedirect,
-    Mentor,
-    Question,
-    TaggedAnswer,
-    unique_slug,
-)
+from .content import Answer, Interview, Mentor, Question, unique_slug
+from .lessons import Lesson, LessonRedirect, TaggedAnswer
 from .workflow import TRANSITIONS, InterviewEvent, InvalidTransition, Revision, RevisionAnswer
 
 __all__ = [

@@ -1,0 +1,130 @@
+"""Lessons: the tags editors put on answers, their old slugs, and the tagging rows."""
+
+from django.db import models, transaction
+from django.db.models import Count, Exists, OuterRef
+from django.db.models.functions import Lower
+from django.urls import reverse
+from taggit.models import TagBase, TaggedItemBase
+
+from .content import Answer, Interview
+
+
+class LessonQuerySet(models.QuerySet):
+    def annotate_usage(self):
+        """`usage`: answers carrying the lesson, published or not (for editors)."""
+        return self.annotate(usage=Count("tagged_answers"))
+
+    def public(self):
+        """Lessons readers may see: on at least one published answer."""
+        return self.filter(
+            Exists(
+                TaggedAnswer.objects.filter(tag=OuterRef("pk")).filter(
+                    Interview.public_filter("content_object__interview__")
+                )
+            )
+        )
+
+    def in_use(self):
+        """Lessons on at least one published answer, with `answer_count`."""
+        return (
+            self.annotate(
+                answer_count=Count(
+                    "tagged_answers",
+                    filter=Interview.public_filter("tagged_answers__content_object__interview__"),
+                )
+            )
+            .filter(answer_count__gt=0)
+            .order_by("-answer_count", "name")
+        )
+
+
+class Lesson(TagBase):
+    """A lesson tag on answers ("start simple", "MLOps").
+
+    Names are unique regardless of case, in the database as well as through
+    TAGGIT_CASE_INSENSITIVE, so "MLOps" and "mlops" are always one lesson.
+    Renaming or merging leaves a LessonRedirect, so old links keep working.
+    """
+
+    objects = LessonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="lesson_name_ci_unique")]
+
+    def save(self, *args, **kwargs):
+        old_slug = None
+        if self.pk is not None and not self._state.adding:
+            old_slug = Lesson.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+        super().save(*args, **kwargs)
+        if old_slug is not None:  # a renamed lesson is found under its new name
+            Answer.objects.filter(tags=self).update_search_vector()
+            if old_slug != self.slug:
+                LessonRedirect.point(old_slug, self)
+
+    def get_absolute_url(self):
+        return reverse("interviews:lesson-detail", args=[self.slug])
+
+    def merge(self, others):
+        """Move every answer of `others` to this lesson, then delete them.
+
+        An answer already carrying this lesson keeps one tag, not two; the
+        merged lessons' URLs redirect here.
+        """
+        others = [lesson for lesson in others if lesson.pk != self.pk]
+        if not others:
+            return 0
+        with transaction.atomic():
+            other_ids = [lesson.pk for lesson in others]
+            # One tag per answer: rows for answers that already carry this
+            # lesson (or another of the merged ones) are dropped, the rest move.
+            tagged = set(
+                TaggedAnswer.objects.filter(tag=self).values_list("content_object_id", flat=True)
+            )
+            moving, dropping = [], []
+            for pk, answer_id in (
+                TaggedAnswer.objects.filter(tag_id__in=other_ids)
+                .order_by("pk")
+                .values_list("pk", "content_object_id")
+            ):
+                (dropping if answer_id in tagged else moving).append(pk)
+                tagged.add(answer_id)
+            TaggedAnswer.objects.filter(pk__in=dropping).delete()
+            TaggedAnswer.objects.filter(pk__in=moving).update(tag=self)
+            for lesson in others:
+                LessonRedirect.point(lesson.slug, self)
+            LessonRedirect.objects.filter(lesson_id__in=other_ids).update(lesson=self)
+            Lesson.objects.filter(pk__in=other_ids).delete()
+            # Rows moved with update() send no signals: refresh what search finds.
+            Answer.objects.filter(tags=self).update_search_vector()
+        return len(moving)
+
+
+class LessonRedirect(models.Model):
+    """An old lesson slug (renamed or merged away) and the lesson it now means."""
+
+    old_slug = models.SlugField(max_length=100, unique=True)
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_slug"]
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.lesson_id}"
+
+    @classmethod
+    def point(cls, old_slug, lesson):
+        """Send `old_slug` to `lesson`; a slug in use again stops redirecting."""
+        cls.objects.update_or_create(old_slug=old_slug, defaults={"lesson": lesson})
+        cls.objects.filter(old_slug=lesson.slug).delete()
+
+
+class TaggedAnswer(TaggedItemBase):
+    content_object = models.ForeignKey(Answer, on_delete=models.CASCADE)
+    tag = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="tagged_answers")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_answer_unique")
+        ]
