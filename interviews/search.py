@@ -48,6 +48,7 @@ RELATED_ANSWERS = 5
 # without a shared lesson (cosine over their sets of stemmed words; unrelated
 # answers to one question share under 0.1 of them, related ones more).
 RELATED_MIN_SIMILARITY = 0.1
+RELATED_POOL = 100
 
 # Characters no query needs: controls (NUL is refused by PostgreSQL outright),
 # lone surrogates (cannot be encoded) and private use (our highlight markers).
@@ -132,7 +133,7 @@ def ranked(answers, text):
     )
     return answers.annotate(
         rank=SearchRank(F("search_vector"), search_query(text)) + name_similarity
-    ).order_by("-rank", F("interview__published_at").desc(nulls_last=True), "pk")
+    ).order_by("-rank", F("published_at").desc(nulls_last=True), "pk")
 
 
 def with_headlines(answers, text):
@@ -208,7 +209,10 @@ def related_answers(answer, limit=RELATED_ANSWERS):
     """Up to `limit` published answers by other mentors to the same question
     that share a lesson or enough words with `answer`, most in common first.
 
-    `answer.tags` should be prefetched; one query, whatever the number of answers.
+    Candidates are the newest RELATED_POOL answers to the question: comparing
+    vocabularies costs a fraction of a millisecond an answer, too much for
+    every answer to a question at ten thousand mentors. `answer.tags` should
+    be prefetched; one query, whatever the number of answers.
     """
     lesson_ids = [lesson.pk for lesson in answer.tags.all()]
     shared_lessons = (
@@ -218,20 +222,22 @@ def related_answers(answer, limit=RELATED_ANSWERS):
         .values("n")
     )
     own_vector = Answer.objects.filter(pk=answer.pk).values("search_vector")
-    return (
+    # A mentor has one published interview at most, so other published
+    # answers from other interviews are other mentors' (no join needed).
+    pool = (
         Answer.objects.published()
         .filter(question_id=answer.question_id)
-        .exclude(interview__mentor_id=answer.interview.mentor_id)
+        .exclude(interview_id=answer.interview_id)
+        .order_by("-published_at", "pk")
+        .values("pk")[:RELATED_POOL]
+    )
+    return (
+        Answer.objects.filter(pk__in=pool)
         .annotate(
             shared_lessons=Coalesce(Subquery(shared_lessons, output_field=IntegerField()), 0),
             similarity=VocabularySimilarity(F("search_vector"), Subquery(own_vector)),
         )
         .filter(Q(shared_lessons__gt=0) | Q(similarity__gte=RELATED_MIN_SIMILARITY))
-        .order_by(
-            "-shared_lessons",
-            "-similarity",
-            F("interview__published_at").desc(nulls_last=True),
-            "pk",
-        )
+        .order_by("-shared_lessons", "-similarity", F("published_at").desc(), "pk")
         .for_display()[:limit]
     )

@@ -65,19 +65,20 @@ class MentorSitemap(Sitemap):
 
 class QuestionSitemap(Sitemap):
     def items(self):
-        public = Interview.public_filter("answers__interview__")
+        public = Q(answers__published_at__isnull=False)
         # The pages the question index links: questions asked today, and any
         # other with published answers (retired ones, one mentor's follow-up).
         return (
-            Question.objects.with_answer_counts()
+            Question.objects.filter(
+                Q(is_standard=True, is_active=True) | Q(published_answer_count__gt=0)
+            )
             .annotate(
                 last_change=Greatest(
                     "updated_at",
                     Max("answers__updated_at", filter=public),
-                    Max("answers__interview__published_at", filter=public),
+                    Max("answers__published_at", filter=public),
                 )
             )
-            .filter(Q(is_standard=True, is_active=True) | Q(answer_count__gt=0))
             .only("slug", "updated_at")
             .order_by("position", "pk")
         )
@@ -88,11 +89,11 @@ class QuestionSitemap(Sitemap):
 
 class LessonSitemap(Sitemap):
     def items(self):
-        public = Interview.public_filter("tagged_answers__content_object__interview__")
+        public = Q(tagged_answers__content_object__published_at__isnull=False)
         return Lesson.objects.in_use().annotate(
             last_change=Greatest(
                 Max("tagged_answers__content_object__updated_at", filter=public),
-                Max("tagged_answers__content_object__interview__published_at", filter=public),
+                Max("tagged_answers__content_object__published_at", filter=public),
             )
         )
 
@@ -105,10 +106,8 @@ class AnswerSitemap(Sitemap):
         return (
             Answer.objects.published()
             .select_related("interview__mentor", "question")
-            .only(
-                "updated_at", "interview__published_at", "interview__mentor__slug", "question__slug"
-            )
-            .annotate(last_change=Greatest("updated_at", "interview__published_at"))
+            .only("updated_at", "published_at", "interview__mentor__slug", "question__slug")
+            .annotate(last_change=Greatest("updated_at", "published_at"))
             .order_by("pk")
         )
 

@@ -2,12 +2,14 @@
 
 - content: mentors, the question set, interviews and answers
 - lessons: lesson tags, their old slugs, the tagging rows
+- counts: stored counts of published answers (per question, per lesson)
 - workflow: the editors' transitions, their audit trail, revisions after publishing
 - collecting: invitation links, nominations, rate limits
 """
 
 from .collecting import Invitation, InvitationQuerySet, Nomination, RateLimitWindow, TamperedLink
 from .content import Answer, Interview, Mentor, Question, unique_slug
+from .counts import LessonUse, refresh_counts
 from .lessons import Lesson, LessonRedirect, TaggedAnswer
 from .workflow import TRANSITIONS, InterviewEvent, InvalidTransition, Revision, RevisionAnswer
 
@@ -21,6 +23,7 @@ __all__ = [
     "InvitationQuerySet",
     "Lesson",
     "LessonRedirect",
+    "LessonUse",
     "Mentor",
     "Nomination",
     "Question",
@@ -29,5 +32,6 @@ __all__ = [
     "RevisionAnswer",
     "TaggedAnswer",
     "TamperedLink",
+    "refresh_counts",
     "unique_slug",
 ]

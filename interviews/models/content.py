@@ -1,10 +1,14 @@
 """The interview domain: mentors, the question set, interviews and answers
-(lessons are in `lessons.py`).
+(lessons are in `lessons.py`, the stored counts in `counts.py`).
 
 What readers may see is decided once, in `Interview.public_filter()`; every
 public QuerySet method (`Interview.objects.published()`,
 `Answer.objects.published()`, `Mentor.objects.published()`,
-`Lesson.objects.in_use()`) goes through it.
+`Lesson.objects.in_use()`) goes through it. Answers carry a copy of the
+outcome, `Answer.published_at` (their interview's date while it is public,
+empty otherwise), computed from that rule by `update_published_at()` whenever
+an interview's status or date changes: the public lists then filter and sort
+answers on one indexed table, without joining interviews.
 
 Each answer stores the document search finds it by (`Answer.search_vector`):
 saving an answer, its mentor, its question or a lesson, and tagging, refresh
@@ -17,7 +21,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +29,7 @@ from django.utils.text import slugify
 from taggit.managers import TaggableManager
 
 from ..markdown import html_to_text, render_markdown
+from .counts import refresh_counts
 from .workflow import InterviewWorkflow
 
 
@@ -62,10 +67,8 @@ class QuestionQuerySet(models.QuerySet):
         return self.filter(Q(is_standard=True) | answered)
 
     def with_answer_counts(self):
-        """Annotate `answer_count`: the number of published answers."""
-        return self.annotate(
-            answer_count=Count("answers", filter=Interview.public_filter("answers__interview__"))
-        )
+        """Annotate `answer_count`: the number of published answers (a stored count)."""
+        return self.annotate(answer_count=F("published_answer_count"))
 
 
 class InterviewQuerySet(models.QuerySet):
@@ -73,19 +76,23 @@ class InterviewQuerySet(models.QuerySet):
         return self.filter(Interview.public_filter())
 
     def newest_first(self):
-        return self.order_by(models.F("published_at").desc(nulls_last=True), "-pk")
+        return self.order_by(F("published_at").desc(nulls_last=True), "-pk")
 
 
 class AnswerQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(Interview.public_filter("interview__"))
+        """Answers of public interviews (the stored outcome of `Interview.public_filter()`)."""
+        return self.filter(published_at__isnull=False)
 
-    def with_lessons(self, slugs):
-        """Answers carrying every lesson in `slugs` (an AND filter)."""
+    def newest_first(self):
+        return self.order_by(F("published_at").desc(nulls_last=True), "-pk")
+
+    def with_lessons(self, lessons):
+        """Answers carrying every one of `lessons` (Lesson rows or ids: an AND filter)."""
         tagged = self.model.tags.through.objects
         qs = self
-        for slug in slugs:
-            qs = qs.filter(Exists(tagged.filter(content_object=OuterRef("pk"), tag__slug=slug)))
+        for lesson in lessons:
+            qs = qs.filter(Exists(tagged.filter(content_object=OuterRef("pk"), tag=lesson)))
         return qs
 
     def for_display(self):
@@ -99,6 +106,14 @@ class AnswerQuerySet(models.QuerySet):
     def update_search_vector(self):
         """Recompute the stored search document of these answers in one UPDATE."""
         return self.update(search_vector=answer_search_vector())
+
+    def update_published_at(self):
+        """Copy each answer's public date from its interview, in one UPDATE:
+        the interview's `published_at` if `Interview.public_filter()` holds, else NULL."""
+        public_date = Interview.objects.filter(
+            Interview.public_filter(), pk=OuterRef("interview_id")
+        )
+        return self.update(published_at=Subquery(public_date.values("published_at")[:1]))
 
 
 def answer_search_vector(apps=global_apps):
@@ -217,6 +232,9 @@ class Question(models.Model):
         blank=True,
         help_text="Older or other phrasings, one per line; used to match imported text.",
     )
+    published_answer_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Published answers (kept by counts.refresh_counts())."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -288,7 +306,14 @@ class Interview(InterviewWorkflow, models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="interview_status_pub_idx")
+            # `published().newest_first()`: the home page, /mentors/ and the feed.
+            # Partial on the rows Interview.public_filter() selects.
+            models.Index(
+                F("published_at").desc(nulls_last=True),
+                F("id").desc(),
+                name="interview_public_newest_idx",
+                condition=Q(status="published"),
+            ),
         ]
 
     def __str__(self):
@@ -302,10 +327,34 @@ class Interview(InterviewWorkflow, models.Model):
             self.version += 1
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        adding = self._state.adding
+        stored = getattr(self, "_stored_public_state", None)
         super().save(*args, **kwargs)
+        self._stored_public_state = state = self._public_state()
+        if adding or state == stored:
+            return
+        # Published, withdrawn, republished or redated: the answers' copy follows
+        # (new answers copy it in Answer.save()), and the counts when it became
+        # public or stopped being public.
+        self.answers.all().update_published_at()
+        was_public = stored is None or stored[0] == Interview.Status.PUBLISHED
+        if stored is None or was_public != self.is_public:
+            refresh_counts(set(self.answers.values_list("question_id", flat=True)))
 
     def get_absolute_url(self):
         return reverse("interviews:mentor-detail", args=[self.mentor.slug])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        interview = super().from_db(db, field_names, values)
+        interview._stored_public_state = interview._public_state()
+        return interview
+
+    def _public_state(self):
+        # What the answers' copy depends on; None when a field was not loaded.
+        if "status" not in self.__dict__ or "published_at" not in self.__dict__:
+            return None
+        return (self.status, self.published_at)
 
     @staticmethod
     def public_filter(prefix=""):
@@ -342,6 +391,13 @@ class Answer(models.Model):
         "lessons", through="TaggedAnswer", blank=True, help_text="Lessons, separated by commas."
     )
     search_vector = SearchVectorField(null=True, editable=False)
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The interview's publication date while it is public, else empty "
+        "(a copy, kept by Interview.save()).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -357,6 +413,24 @@ class Answer(models.Model):
         indexes = [
             models.Index(fields=["question", "interview"], name="answer_question_idx"),
             GinIndex(fields=["search_vector"], name="answer_search_idx"),
+            # A question page: its public answers, newest first (and their count).
+            models.Index(
+                fields=["question", "-published_at", "id"],
+                name="answer_public_question_idx",
+                condition=Q(published_at__isnull=False),
+            ),
+            # All public answers, newest first: lesson feeds, search's candidates.
+            models.Index(
+                fields=["-published_at", "-id"],
+                name="answer_public_newest_idx",
+                condition=Q(published_at__isnull=False),
+            ),
+            # The latest edit of a public answer: the sitemap index's lastmod.
+            models.Index(
+                fields=["-updated_at"],
+                name="answer_public_updated_idx",
+                condition=Q(published_at__isnull=False),
+            ),
         ]
 
     def __str__(self):
@@ -365,6 +439,11 @@ class Answer(models.Model):
     def save(self, *args, **kwargs):
         self.body_html = render_markdown(self.body)
         self.body_text = html_to_text(self.body_html)
+        # The copy of Interview.public_filter()'s outcome; `is_public` is its
+        # in-memory form. Interview.save() keeps existing answers in step.
+        self.published_at = self.interview.published_at if self.interview.is_public else None
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "published_at"}
         super().save(*args, **kwargs)
         Answer.objects.filter(pk=self.pk).update_search_vector()
 

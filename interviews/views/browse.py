@@ -9,7 +9,7 @@ import re
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, F
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import pluralize
@@ -76,7 +76,7 @@ class LessonFilterMixin:
         return [found[slug] for slug in slugs]
 
     def filter_by_lessons(self, answers):
-        return answers.with_lessons([lesson.slug for lesson in self.active_lessons])
+        return answers.with_lessons(self.active_lessons)
 
     def narrowing_lessons(self, answers, limit=24):
         """Lessons found among `answers`, most frequent first, to narrow further."""
@@ -239,7 +239,7 @@ class QuestionDetailView(LessonFilterMixin, PageMetaMixin, ListView):
         return (
             self.filter_by_lessons(self.base_answers())
             .for_display()
-            .order_by("-interview__published_at", "pk")
+            .order_by("-published_at", "pk")
         )
 
     def get_context_data(self, **kwargs):
@@ -257,12 +257,23 @@ class QuestionDetailView(LessonFilterMixin, PageMetaMixin, ListView):
             next_question=next_question,
             active_lessons=self.active_lessons,
             filter_path=self.request.path,
-            narrowing_lessons=self.narrowing_lessons(self.filter_by_lessons(self.base_answers())),
+            narrowing_lessons=self.narrowing_lessons(self.filter_by_lessons(self.base_answers()))
+            if self.active_lessons
+            else self.question_lessons(),
         )
         if not self.question.is_standard and not context["paginator"].count:
             # A follow-up asked of one mentor has no page until it is published.
             raise Http404("No such question.")
         return context
+
+    def question_lessons(self, limit=24):
+        """The question's lessons, most used first: read from the stored counts,
+        as every answer to the question would have to be read to count them."""
+        return (
+            Lesson.objects.filter(uses__question=self.question)
+            .annotate(answer_count=F("uses__answer_count"))
+            .order_by("-answer_count", "name")[:limit]
+        )
 
     def page_meta(self, context):
         lessons = ", ".join(lesson.name for lesson in self.active_lessons)
@@ -300,9 +311,7 @@ class LessonListView(LessonFilterMixin, PageMetaMixin, ListView):
         if not self.active_lessons:
             return Answer.objects.none()
         return (
-            self.base_answers()
-            .for_display()
-            .order_by("question__position", "-interview__published_at", "pk")
+            self.base_answers().for_display().order_by("question__position", "-published_at", "pk")
         )
 
     def get_context_data(self, **kwargs):
