@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
 
+from ..expressions import IsAnyOf, id_array
 from ..markdown import html_to_text, render_markdown
 from .counts import refresh_counts
 from .workflow import InterviewWorkflow
@@ -86,6 +87,10 @@ class AnswerQuerySet(models.QuerySet):
 
     def newest_first(self):
         return self.order_by(F("published_at").desc(nulls_last=True), "-pk")
+
+    def with_ids(self, ids):
+        """These answers whose id is in `ids` (one array parameter, however many)."""
+        return self.filter(IsAnyOf(F("pk"), id_array(ids)))
 
     def with_lessons(self, lessons):
         """Answers carrying every one of `lessons` (Lesson rows or ids: an AND filter)."""
