@@ -1,8 +1,6 @@
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import feeds, views
-from .sitemaps import SITEMAPS
+from . import feeds, sitemaps, views
 
 app_name = "interviews"
 
@@ -23,7 +21,8 @@ urlpatterns = [
     path("lessons/<slug:slug>/feed/", feeds.LessonFeed(), name="lesson-feed"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("feed/", feeds.LatestInterviewsFeed(), name="feed"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap-section"),
     path("robots.txt", views.robots_txt, name="robots"),
     # The mentor side. "thanks/" comes before "<token>/": it is not a token.
     path("submit/", views.nominate, name="nominate"),
