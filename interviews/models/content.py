@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
 
+from .. import pagecache
 from ..expressions import IsAnyOf, id_array
 from ..markdown import html_to_text, render_markdown
 from .counts import refresh_counts
@@ -109,8 +110,15 @@ class AnswerQuerySet(models.QuerySet):
         )
 
     def update_search_vector(self):
-        """Recompute the stored search document of these answers in one UPDATE."""
-        return self.update(search_vector=answer_search_vector())
+        """Recompute the stored search document of these answers in one UPDATE.
+
+        What search finds changes when a public answer's document does, so
+        cached pages are invalidated then (update() sends no signals).
+        """
+        updated = self.update(search_vector=answer_search_vector())
+        if updated and self.filter(published_at__isnull=False).exists():
+            pagecache.invalidate()
+        return updated
 
     def update_published_at(self):
         """Copy each answer's public date from its interview, in one UPDATE:
@@ -337,14 +345,18 @@ class Interview(InterviewWorkflow, models.Model):
         super().save(*args, **kwargs)
         self._stored_public_state = state = self._public_state()
         if adding or state == stored:
+            if self.is_public:
+                pagecache.invalidate()  # the intro or the date readers see changed
             return
         # Published, withdrawn, republished or redated: the answers' copy follows
         # (new answers copy it in Answer.save()), and the counts when it became
         # public or stopped being public.
         self.answers.all().update_published_at()
         was_public = stored is None or stored[0] == Interview.Status.PUBLISHED
-        if stored is None or was_public != self.is_public:
-            refresh_counts(set(self.answers.values_list("question_id", flat=True)))
+        if was_public or self.is_public:
+            if stored is None or was_public != self.is_public:
+                refresh_counts(set(self.answers.values_list("question_id", flat=True)))
+            pagecache.invalidate()
 
     def get_absolute_url(self):
         return reverse("interviews:mentor-detail", args=[self.mentor.slug])

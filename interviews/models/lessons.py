@@ -12,6 +12,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from taggit.models import TagBase, TaggedItemBase
 
+from .. import pagecache
 from .content import Answer
 from .counts import refresh_counts
 
@@ -106,9 +107,10 @@ class Lesson(TagBase):
             LessonRedirect.objects.filter(lesson_id__in=other_ids).update(lesson=self)
             Lesson.objects.filter(pk__in=other_ids).delete()
             # Rows moved with update() send no signals: refresh what search
-            # finds, and the counts.
+            # finds, the counts, and the cached pages.
             Answer.objects.filter(tags=self).update_search_vector()
             refresh_counts()
+            pagecache.invalidate()
         return len(moving)
 
 
