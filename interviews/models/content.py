@@ -23,13 +23,13 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Concat
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
 
 from .. import pagecache
 from ..expressions import IsAnyOf, id_array
+from ..links import slug_url
 from ..markdown import html_to_text, render_markdown
 from .counts import refresh_counts
 from .workflow import InterviewWorkflow
@@ -208,7 +208,7 @@ class Mentor(models.Model):
             Answer.objects.filter(interview__mentor=self).update_search_vector()
 
     def get_absolute_url(self):
-        return reverse("interviews:mentor-detail", args=[self.slug])
+        return slug_url("interviews:mentor-detail", self.slug)
 
     @property
     def headline(self):
@@ -271,7 +271,7 @@ class Question(models.Model):
             Answer.objects.filter(question=self).update_search_vector()
 
     def get_absolute_url(self):
-        return reverse("interviews:question-detail", args=[self.slug])
+        return slug_url("interviews:question-detail", self.slug)
 
 
 class Interview(InterviewWorkflow, models.Model):
@@ -359,7 +359,7 @@ class Interview(InterviewWorkflow, models.Model):
             pagecache.invalidate()
 
     def get_absolute_url(self):
-        return reverse("interviews:mentor-detail", args=[self.mentor.slug])
+        return slug_url("interviews:mentor-detail", self.mentor.slug)
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -466,9 +466,7 @@ class Answer(models.Model):
 
     def get_absolute_url(self):
         """The answer's own page (load `interview__mentor` and `question` with it)."""
-        return reverse(
-            "interviews:answer-detail", args=[self.interview.mentor.slug, self.question.slug]
-        )
+        return slug_url("interviews:answer-detail", self.interview.mentor.slug, self.question.slug)
 
     def get_anchor_url(self):
         """The answer in place: its stable anchor on the mentor's page."""

@@ -9,10 +9,10 @@ than count a quarter of a million tags.
 from django.db import models, transaction
 from django.db.models import Count, F
 from django.db.models.functions import Lower
-from django.urls import reverse
 from taggit.models import TagBase, TaggedItemBase
 
 from .. import pagecache
+from ..links import slug_url
 from .content import Answer
 from .counts import refresh_counts
 
@@ -74,7 +74,7 @@ class Lesson(TagBase):
                 LessonRedirect.point(old_slug, self)
 
     def get_absolute_url(self):
-        return reverse("interviews:lesson-detail", args=[self.slug])
+        return slug_url("interviews:lesson-detail", self.slug)
 
     def merge(self, others):
         """Move every answer of `others` to this lesson, then delete them.
