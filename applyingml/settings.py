@@ -110,6 +110,10 @@ MIDDLEWARE = [
     # (after the header middleware, so that page carries the same headers).
     "interviews.middleware.RequestTooLargeMiddleware",
     "applyingml.dbrouter.ReplicaReadsMiddleware",
+    # Public pages for anonymous readers come from the cache from here on:
+    # after the middleware that adds headers to every response, before
+    # sessions, CSRF and authentication, which a cached page does not need.
+    "interviews.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -161,6 +165,11 @@ def database_url():
 
 
 def database_config(url):
+    # Persistent connections rather than psycopg's pool: gunicorn's threads
+    # each keep one connection for CONN_MAX_AGE seconds, which removes the
+    # connect cost from every request just as a pool would, without a pool's
+    # size to tune per process; past one host, PgBouncer pools across all of
+    # them (docs/deploy.md). See docs/performance.md for the measurements.
     config = dj_database_url.parse(
         url,
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0 if DEVELOPMENT else 60),
@@ -195,8 +204,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
 def cache_config(url):
-    """CACHES["default"] from a URL: redis://host:6379/0, locmem://, dummy://."""
-    scheme = urlsplit(url).scheme
+    """CACHES["default"] from a URL: redis://host:6379/0, memcached://host:11211,
+    locmem://, dummy://."""
+    parts = urlsplit(url)
+    scheme = parts.scheme
     if scheme in {"redis", "rediss"}:
         return {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -205,18 +216,32 @@ def cache_config(url):
             # A Redis outage must cost a request a second, not a worker.
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
+    if scheme == "memcached":
+        return {
+            "BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
+            "LOCATION": parts.netloc,
+            "KEY_PREFIX": "applyingml",
+            "OPTIONS": {"connect_timeout": 1, "timeout": 1, "no_delay": True},
+        }
     if scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if scheme == "dummy":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     raise ImproperlyConfigured(
-        f"CACHE_URL must start with redis://, rediss://, locmem:// or dummy://, not {url!r}."
+        "CACHE_URL must start with redis://, rediss://, memcached://, locmem:// or dummy://, "
+        f"not {url!r}."
     )
 
 
-# Production shares one Redis between every process (admin login limits must
-# be counted across gunicorn workers); development keeps it in memory.
+# Production shares one Redis (or Memcached) between every process: admin
+# login limits are counted across gunicorn workers, and an edit invalidates
+# the cached pages of every worker at once. Development keeps it in memory.
 CACHES = {"default": cache_config(os.environ.get("CACHE_URL", "locmem://"))}
+
+# How long a whole public page stays in the cache for anonymous readers
+# (interviews/pagecache.py); any content change invalidates it sooner. 0 turns
+# the page cache off, the default with DEBUG so template work shows at once.
+PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 0 if DEBUG else 600)
 
 
 # --- Authentication ------------------------------------------------------------------
@@ -334,7 +359,10 @@ EDITOR_EMAILS = env_list("EDITOR_EMAILS")
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
-USE_I18N = True
+# The site is written in English only. Without the translation machinery,
+# every template variable and URL reversal skips a language lookup: a third
+# of the time /lessons/ takes to render its 500 lessons (docs/performance.md).
+USE_I18N = False
 USE_TZ = True
 
 # "MLOps" and "mlops" are one lesson; the Lesson model also enforces this

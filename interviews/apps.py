@@ -9,7 +9,12 @@ class InterviewsConfig(AppConfig):
     verbose_name = "Interviews"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the receivers)
+        from django.db.models.signals import post_migrate
+
+        from . import pagecache, signals  # noqa: F401  (connects the receivers)
+
+        # A deploy migrates: pages cached by the old code are not served by the new.
+        post_migrate.connect(lambda **kwargs: pagecache.new_generation(), sender=self, weak=False)
 
 
 class EditorsAdminConfig(admin_apps.AdminConfig):

@@ -121,9 +121,7 @@ class AnswerFeed(BaseFeed):
         raise NotImplementedError
 
     def items(self, obj):
-        return (
-            self.answers(obj).for_display().order_by("-interview__published_at", "-pk")[:FEED_ITEMS]
-        )
+        return self.answers(obj).for_display().order_by("-published_at", "-pk")[:FEED_ITEMS]
 
     def mentor_of(self, answer):
         return answer.interview.mentor
@@ -192,7 +190,7 @@ class LessonFeed(AnswerFeed):
         return get_object_or_404(Lesson.objects.public(), slug=slug)
 
     def answers(self, lesson):
-        return Answer.objects.published().with_lessons([lesson.slug])
+        return Answer.objects.published().with_lessons([lesson])
 
     def title(self, lesson):
         return plain(f"New answers on {lesson.name} · {settings.SITE_NAME}")

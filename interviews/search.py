@@ -1,8 +1,9 @@
 """Full-text search over published answers.
 
 `clean_query()` makes what a reader typed safe to hand to PostgreSQL;
-`matching_answers()` is every published answer it finds, `ranked()` orders
-them and `with_headlines()` adds highlighted snippets. Matching reads the
+`matching_answers()` is every published answer it finds, `ranked_ids()`
+keeps the newest MAX_MATCHES of them in order of relevance (`ranked()`),
+and `with_headlines()` adds highlighted snippets to a page of them. Matching reads the
 stored, GIN-indexed `Answer.search_vector` (see `answer_search_vector()` in
 models.py); no query computes `to_tsvector` over the table.
 `related_answers()` finds further reading for one answer from the same
@@ -21,7 +22,6 @@ from django.contrib.postgres.search import (
 )
 from django.db import connection
 from django.db.models import (
-    BooleanField,
     Case,
     Count,
     F,
@@ -38,16 +38,23 @@ from django.db.models.functions import Coalesce
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from .expressions import IsAnyOf
 from .markdown import HIGHLIGHT_START, HIGHLIGHT_STOP
 from .models import Answer, Interview, TaggedAnswer
 
 MAX_QUERY_LENGTH = 500
+# Ranking reads the stored document of every answer it ranks, and a common
+# word matches most answers: at 160,000 answers "data" would mean ranking
+# nearly all of them. Search ranks the newest MAX_MATCHES matches instead,
+# so its cost has a ceiling whatever the size of the site.
+MAX_MATCHES = 1000
 SEARCH_CONFIG = "english"
 RELATED_ANSWERS = 5
 # Share of words two answers must have in common to count as related reading
 # without a shared lesson (cosine over their sets of stemmed words; unrelated
 # answers to one question share under 0.1 of them, related ones more).
 RELATED_MIN_SIMILARITY = 0.1
+RELATED_POOL = 100
 
 # Characters no query needs: controls (NUL is refused by PostgreSQL outright),
 # lone surrogates (cannot be encoded) and private use (our highlight markers).
@@ -82,23 +89,6 @@ def search_query(text):
     return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
 
 
-class IsAnyOf(Func):
-    """`value = ANY(array)`: a condition PostgreSQL can answer from an index.
-
-    Unlike `IN (subquery)`, it can be OR-ed with the full-text match in one
-    bitmap scan, so the GIN index still serves a search that also looks at
-    mentors' names.
-    """
-
-    output_field = BooleanField()
-
-    def as_sql(self, compiler, connection, **extra_context):
-        (value, value_params), (array, array_params) = (
-            compiler.compile(expression) for expression in self.get_source_expressions()
-        )
-        return f"{value} = ANY({array})", (*value_params, *array_params)
-
-
 def _mentor_name_like(text):
     # pg_trgm's `%>`: word_similarity(text, name) above its threshold (0.6),
     # answered once from the trigram index on Mentor.name, not per answer.
@@ -115,24 +105,39 @@ def matching_answers(text):
     )
 
 
+def ranked_ids(answers, text, limit=MAX_MATCHES):
+    """(id, question id) of the newest `limit` of `answers`, best first: one query.
+
+    Inside, PostgreSQL finds the newest matches through the GIN index when
+    the words are rare, or by walking answers newest first until it has
+    enough when they are common; outside, it ranks those. The page, its
+    count and its facets then read these rows only, instead of matching the
+    whole table again each.
+    """
+    newest = answers.order_by(F("published_at").desc(), "-pk").values("pk")[:limit]
+    best_first = ranked(Answer.objects.filter(pk__in=newest), text)
+    return list(best_first.values_list("pk", "question_id"))
+
+
 def ranked(answers, text):
     """`answers` best first, annotated with `rank`.
 
     The stored vector is weighted (question and lessons over mentor over
     text), so SearchRank puts a lesson match above a passing mention. A
-    mentor's name found by similarity alone ranks by how close it is.
+    mentor's name found by similarity alone ranks by how close it is (looked
+    up for those answers only, so ranking joins nothing).
     """
+    similarity = Interview.objects.filter(pk=OuterRef("interview_id")).values(
+        similarity=TrigramWordSimilarity(text, "mentor__name")
+    )
     name_similarity = Case(
-        When(
-            _mentor_name_like(text),
-            then=TrigramWordSimilarity(text, "interview__mentor__name"),
-        ),
+        When(_mentor_name_like(text), then=Subquery(similarity)),
         default=Value(0.0),
         output_field=FloatField(),
     )
     return answers.annotate(
         rank=SearchRank(F("search_vector"), search_query(text)) + name_similarity
-    ).order_by("-rank", F("interview__published_at").desc(nulls_last=True), "pk")
+    ).order_by("-rank", F("published_at").desc(nulls_last=True), "pk")
 
 
 def with_headlines(answers, text):
@@ -208,7 +213,10 @@ def related_answers(answer, limit=RELATED_ANSWERS):
     """Up to `limit` published answers by other mentors to the same question
     that share a lesson or enough words with `answer`, most in common first.
 
-    `answer.tags` should be prefetched; one query, whatever the number of answers.
+    Candidates are the newest RELATED_POOL answers to the question: comparing
+    vocabularies costs a fraction of a millisecond an answer, too much for
+    every answer to a question at ten thousand mentors. `answer.tags` should
+    be prefetched; one query, whatever the number of answers.
     """
     lesson_ids = [lesson.pk for lesson in answer.tags.all()]
     shared_lessons = (
@@ -218,20 +226,22 @@ def related_answers(answer, limit=RELATED_ANSWERS):
         .values("n")
     )
     own_vector = Answer.objects.filter(pk=answer.pk).values("search_vector")
-    return (
+    # A mentor has one published interview at most, so other published
+    # answers from other interviews are other mentors' (no join needed).
+    pool = (
         Answer.objects.published()
         .filter(question_id=answer.question_id)
-        .exclude(interview__mentor_id=answer.interview.mentor_id)
+        .exclude(interview_id=answer.interview_id)
+        .order_by("-published_at", "pk")
+        .values("pk")[:RELATED_POOL]
+    )
+    return (
+        Answer.objects.filter(pk__in=pool)
         .annotate(
             shared_lessons=Coalesce(Subquery(shared_lessons, output_field=IntegerField()), 0),
             similarity=VocabularySimilarity(F("search_vector"), Subquery(own_vector)),
         )
         .filter(Q(shared_lessons__gt=0) | Q(similarity__gte=RELATED_MIN_SIMILARITY))
-        .order_by(
-            "-shared_lessons",
-            "-similarity",
-            F("interview__published_at").desc(nulls_last=True),
-            "pk",
-        )
+        .order_by("-shared_lessons", "-similarity", F("published_at").desc(), "pk")
         .for_display()[:limit]
     )

@@ -1,18 +1,29 @@
 """`/sitemap.xml`: every public page with when it last changed.
 
-Sections: the home page and indexes, mentors, questions, lessons and
-answers, each built from the `published()` QuerySet methods in one query.
+`/sitemap.xml` is a sitemap index: one entry per page of each section
+(`/sitemap-<section>.xml?p=N`, at most PAGE_URLS addresses each, well under
+the protocol's 50,000), so no response grows with the content. Sections: the
+home page and indexes, mentors, questions, lessons and answers, each built
+from the `published()` QuerySet methods, a count and one query a page.
+
 A page's `lastmod` is the latest change to what it shows: an answer's edit
-or its interview's publication, and the mentor or question row itself.
+or its interview's publication, and the mentor or question row itself. The
+index gives every section the site's latest public change, found in one
+query (the per-section maximum would mean reading every row of the
+section), and counts each section without computing those dates.
 """
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, Q
+from django.contrib.sitemaps import views as sitemap_views
+from django.core.paginator import Paginator
+from django.db.models import F, Max, Q, Subquery, Sum
 from django.db.models.functions import Greatest
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 from .models import Answer, Interview, Lesson, Question
 
+PAGE_URLS = 10_000
 INDEX_PAGES = [
     "interviews:home",
     "interviews:mentor-list",
@@ -21,18 +32,63 @@ INDEX_PAGES = [
 ]
 
 
-class IndexSitemap(Sitemap):
+def latest_public_change():
+    """When published content last changed, in one query."""
+
+    def latest(queryset, field):
+        return Subquery(queryset.order_by(F(field).desc()).values(field)[:1])
+
+    published = Interview.objects.published()
+    return published.aggregate(
+        latest=Greatest(
+            Max("published_at"),
+            Max("updated_at"),
+            latest(published, "mentor__updated_at"),
+            # The newest edit of 160,000 answers, from the end of an index.
+            latest(Answer.objects.published(), "updated_at"),
+        )
+    )["latest"]
+
+
+class CountedPaginator(Paginator):
+    """A Paginator whose count comes from `count()` rather than from counting
+    `object_list`, whose per-row dates would all be computed just to be counted."""
+
+    def __init__(self, object_list, per_page, count):
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @cached_property
+    def count(self):
+        return self._count()
+
+
+class PublicSitemap(Sitemap):
+    limit = PAGE_URLS
+
+    def __init__(self, latest_change=None):
+        self.latest_change = latest_change
+
+    def get_latest_lastmod(self):
+        return self.latest_change
+
+    def count(self):
+        """How many items(), without computing them."""
+        raise NotImplementedError
+
+    @property
+    def paginator(self):
+        return CountedPaginator(self.items(), self.limit, self.count)
+
+
+class IndexSitemap(PublicSitemap):
     """The home page and the three indexes change whenever published content does."""
 
+    def count(self):
+        return len(INDEX_PAGES)
+
     def items(self):
-        latest = Interview.objects.published().aggregate(
-            latest=Greatest(
-                Max("published_at"),
-                Max("updated_at"),
-                Max("mentor__updated_at"),
-                Max("answers__updated_at"),
-            )
-        )["latest"]
+        latest = self.latest_change or latest_public_change()
         return [(name, latest) for name in INDEX_PAGES]
 
     def location(self, item):
@@ -42,7 +98,10 @@ class IndexSitemap(Sitemap):
         return item[1]
 
 
-class MentorSitemap(Sitemap):
+class MentorSitemap(PublicSitemap):
+    def count(self):
+        return Interview.objects.published().count()
+
     def items(self):
         return (
             Interview.objects.published()
@@ -63,21 +122,28 @@ class MentorSitemap(Sitemap):
         return interview.last_change
 
 
-class QuestionSitemap(Sitemap):
-    def items(self):
-        public = Interview.public_filter("answers__interview__")
+class QuestionSitemap(PublicSitemap):
+    def count(self):
+        return self.public().count()
+
+    def public(self):
         # The pages the question index links: questions asked today, and any
         # other with published answers (retired ones, one mentor's follow-up).
+        return Question.objects.filter(
+            Q(is_standard=True, is_active=True) | Q(published_answer_count__gt=0)
+        )
+
+    def items(self):
+        public = Q(answers__published_at__isnull=False)
         return (
-            Question.objects.with_answer_counts()
+            self.public()
             .annotate(
                 last_change=Greatest(
                     "updated_at",
                     Max("answers__updated_at", filter=public),
-                    Max("answers__interview__published_at", filter=public),
+                    Max("answers__published_at", filter=public),
                 )
             )
-            .filter(Q(is_standard=True, is_active=True) | Q(answer_count__gt=0))
             .only("slug", "updated_at")
             .order_by("position", "pk")
         )
@@ -86,13 +152,16 @@ class QuestionSitemap(Sitemap):
         return question.last_change
 
 
-class LessonSitemap(Sitemap):
+class LessonSitemap(PublicSitemap):
+    def count(self):
+        return Lesson.objects.public().count()
+
     def items(self):
-        public = Interview.public_filter("tagged_answers__content_object__interview__")
+        public = Q(tagged_answers__content_object__published_at__isnull=False)
         return Lesson.objects.in_use().annotate(
             last_change=Greatest(
                 Max("tagged_answers__content_object__updated_at", filter=public),
-                Max("tagged_answers__content_object__interview__published_at", filter=public),
+                Max("tagged_answers__content_object__published_at", filter=public),
             )
         )
 
@@ -100,15 +169,17 @@ class LessonSitemap(Sitemap):
         return lesson.last_change
 
 
-class AnswerSitemap(Sitemap):
+class AnswerSitemap(PublicSitemap):
+    def count(self):
+        # Every published answer is counted once on its question.
+        return Question.objects.aggregate(n=Sum("published_answer_count"))["n"] or 0
+
     def items(self):
         return (
             Answer.objects.published()
             .select_related("interview__mentor", "question")
-            .only(
-                "updated_at", "interview__published_at", "interview__mentor__slug", "question__slug"
-            )
-            .annotate(last_change=Greatest("updated_at", "interview__published_at"))
+            .only("updated_at", "published_at", "interview__mentor__slug", "question__slug")
+            .annotate(last_change=Greatest("updated_at", "published_at"))
             .order_by("pk")
         )
 
@@ -123,3 +194,15 @@ SITEMAPS = {
     "lessons": LessonSitemap,
     "answers": AnswerSitemap,
 }
+
+
+def index(request):
+    """`/sitemap.xml`: the sections' pages, each with the site's latest change."""
+    latest = latest_public_change()
+    sitemaps = {name: section(latest) for name, section in SITEMAPS.items()}
+    return sitemap_views.index(request, sitemaps, sitemap_url_name="interviews:sitemap-section")
+
+
+def section(request, section):
+    """`/sitemap-<section>.xml?p=N`: one page of one section."""
+    return sitemap_views.sitemap(request, SITEMAPS, section=section)

@@ -1,30 +1,41 @@
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import feeds, views
-from .sitemaps import SITEMAPS
+from . import feeds, sitemaps, views
+from .pagecache import public_page
 
 app_name = "interviews"
 
+# Pages marked public_page are the same for every reader, so anonymous
+# requests for them may be answered from the page cache (see pagecache.py).
+
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("mentors/", views.MentorListView.as_view(), name="mentor-list"),
-    path("mentors/<slug:slug>/", views.MentorDetailView.as_view(), name="mentor-detail"),
+    path("", public_page(views.HomeView.as_view()), name="home"),
+    path("mentors/", public_page(views.MentorListView.as_view()), name="mentor-list"),
+    path(
+        "mentors/<slug:slug>/", public_page(views.MentorDetailView.as_view()), name="mentor-detail"
+    ),
     path(
         "mentors/<slug:slug>/<slug:question_slug>/",
-        views.AnswerDetailView.as_view(),
+        public_page(views.AnswerDetailView.as_view()),
         name="answer-detail",
     ),
-    path("questions/", views.QuestionListView.as_view(), name="question-list"),
-    path("questions/<slug:slug>/", views.QuestionDetailView.as_view(), name="question-detail"),
-    path("questions/<slug:slug>/feed/", feeds.QuestionFeed(), name="question-feed"),
-    path("lessons/", views.LessonListView.as_view(), name="lesson-list"),
-    path("lessons/<slug:slug>/", views.LessonDetailView.as_view(), name="lesson-detail"),
-    path("lessons/<slug:slug>/feed/", feeds.LessonFeed(), name="lesson-feed"),
-    path("search/", views.SearchView.as_view(), name="search"),
-    path("feed/", feeds.LatestInterviewsFeed(), name="feed"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("robots.txt", views.robots_txt, name="robots"),
+    path("questions/", public_page(views.QuestionListView.as_view()), name="question-list"),
+    path(
+        "questions/<slug:slug>/",
+        public_page(views.QuestionDetailView.as_view()),
+        name="question-detail",
+    ),
+    path("questions/<slug:slug>/feed/", public_page(feeds.QuestionFeed()), name="question-feed"),
+    path("lessons/", public_page(views.LessonListView.as_view()), name="lesson-list"),
+    path(
+        "lessons/<slug:slug>/", public_page(views.LessonDetailView.as_view()), name="lesson-detail"
+    ),
+    path("lessons/<slug:slug>/feed/", public_page(feeds.LessonFeed()), name="lesson-feed"),
+    path("search/", public_page(views.SearchView.as_view()), name="search"),
+    path("feed/", public_page(feeds.LatestInterviewsFeed()), name="feed"),
+    path("sitemap.xml", public_page(sitemaps.index), name="sitemap"),
+    path("sitemap-<slug:section>.xml", public_page(sitemaps.section), name="sitemap-section"),
+    path("robots.txt", public_page(views.robots_txt), name="robots"),
     # The mentor side. "thanks/" comes before "<token>/": it is not a token.
     path("submit/", views.nominate, name="nominate"),
     path("submit/thanks/", views.nominate_thanks, name="nominate-thanks"),

@@ -27,6 +27,10 @@ print(json.dumps({
     "ENVIRONMENT": settings.ENVIRONMENT,
     "ALLOWED_HOSTS": settings.ALLOWED_HOSTS,
     "cache": settings.CACHES["default"]["BACKEND"],
+    "cache_location": settings.CACHES["default"].get("LOCATION"),
+    "page_cache_seconds": settings.PAGE_CACHE_SECONDS,
+    "conn_max_age": settings.DATABASES["default"]["CONN_MAX_AGE"],
+    "conn_health_checks": settings.DATABASES["default"]["CONN_HEALTH_CHECKS"],
     "databases": sorted(settings.DATABASES),
     "replica_test": settings.DATABASES.get("replica", {}).get("TEST"),
     "routers": settings.DATABASE_ROUTERS,
@@ -69,6 +73,27 @@ def test_development_needs_no_variables():
     assert values["cache"].endswith("LocMemCache")
     assert values["ssl_redirect"] is False and values["log_format"] == "text"
     assert values["email"].endswith("console.EmailBackend")
+    # Templates being worked on show at once: no page cache, no kept connections.
+    assert values["page_cache_seconds"] == 0 and values["conn_max_age"] == 0
+
+
+def test_production_caches_pages_and_keeps_its_connections():
+    values = show(production_env(**PRODUCTION))
+    assert values["page_cache_seconds"] == 600
+    assert values["conn_max_age"] == 60 and values["conn_health_checks"] is True
+    values = show(production_env(**PRODUCTION, DJANGO_PAGE_CACHE_SECONDS="0"))
+    assert values["page_cache_seconds"] == 0
+
+
+def test_memcached_is_a_cache_url_too():
+    values = show(production_env(**{**PRODUCTION, "CACHE_URL": "memcached://mc.internal:11211"}))
+    assert values["cache"] == "django.core.cache.backends.memcached.PyMemcacheCache"
+    assert values["cache_location"] == "mc.internal:11211"
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        production_env(**{**PRODUCTION, "CACHE_URL": "memcached://mc.internal:11211"}),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_manage_py_works_for_developers_with_no_variables():

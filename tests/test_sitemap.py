@@ -10,6 +10,7 @@ from tests.factories import (
     AnswerFactory,
     DraftInterviewFactory,
     FollowUpQuestionFactory,
+    MentorFactory,
     PublishedInterviewFactory,
     WithdrawnInterviewFactory,
     answer_by,
@@ -21,13 +22,19 @@ NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 def sitemap(client):
+    """{path: lastmod} of every page listed, following the index to its sections."""
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
-    root = ET.fromstring(response.content)
-    return {
-        urlsplit(url.find(f"{NS}loc").text).path: url.find(f"{NS}lastmod").text
-        for url in root.findall(f"{NS}url")
-    }
+    index = ET.fromstring(response.content)
+    assert index.tag == f"{NS}sitemapindex"
+    pages = {}
+    for entry in index.findall(f"{NS}sitemap"):
+        parts = urlsplit(entry.find(f"{NS}loc").text)
+        section = client.get(parts.path + (f"?{parts.query}" if parts.query else ""))
+        assert section.status_code == 200
+        for url in ET.fromstring(section.content).findall(f"{NS}url"):
+            pages[urlsplit(url.find(f"{NS}loc").text).path] = url.find(f"{NS}lastmod").text
+    return pages
 
 
 def test_sitemap_lists_every_public_page_and_each_answers_200(client, questions):
@@ -106,7 +113,30 @@ def test_private_pages_say_noindex_and_a_custom_admin_path_stays_unnamed(client,
 def test_sitemap_query_count_is_constant(client, questions, django_assert_num_queries, count):
     for n in range(count):
         answer_by(f"Mapped{n}", questions[n % 16], [f"lesson {n}"])
-    # The index pages' latest change, then a count and a page for each of
-    # the four sections (Django's sitemap paginates at 50,000 URLs).
-    with django_assert_num_queries(9):
+    # The index: the latest change, then each section's count (for its pages).
+    with django_assert_num_queries(5):
         client.get("/sitemap.xml")
+    # A section page: a count and the page (the fixed pages: the latest change).
+    for section, queries in [("pages", 1), ("mentors", 2), ("questions", 2), ("lessons", 2)]:
+        with django_assert_num_queries(queries):
+            client.get(f"/sitemap-{section}.xml")
+    with django_assert_num_queries(2):
+        client.get("/sitemap-answers.xml?p=1")
+
+
+def test_sections_are_split_into_pages(client, questions, monkeypatch):
+    from interviews.sitemaps import AnswerSitemap
+
+    monkeypatch.setattr(AnswerSitemap, "limit", 10)
+    for n in range(3):
+        interview = PublishedInterviewFactory(mentor=MentorFactory(name=f"Paged{n}"))
+        for question in questions[:8]:
+            AnswerFactory(interview=interview, question=question)
+
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    locations = [urlsplit(e.find(f"{NS}loc").text) for e in index.findall(f"{NS}sitemap")]
+    answer_pages = [loc for loc in locations if loc.path == "/sitemap-answers.xml"]
+    assert [loc.query for loc in answer_pages] == ["", "p=2", "p=3"]  # 24 answers, 10 a page
+    assert len(sitemap(client)) == 4 + 3 + 16 + 24
+    assert client.get("/sitemap-answers.xml?p=4").status_code == 404
+    assert client.get("/sitemap-nothing.xml").status_code == 404

@@ -1,22 +1,17 @@
 """The interviews app's models, by topic.
 
-- content: mentors, the question set, interviews, answers and lessons
+- content: mentors, the question set, interviews and answers
+- lessons: lesson tags, their old slugs, the tagging rows
+- counts: stored counts of published answers (per question, per lesson)
 - workflow: the editors' transitions and their audit trail
 - revisions: a mentor's edits after publishing, reviewed before going live
 - collecting: invitation links, nominations, rate limits
 """
 
 from .collecting import Invitation, InvitationQuerySet, Nomination, RateLimitWindow, TamperedLink
-from .content import (
-    Answer,
-    Interview,
-    Lesson,
-    LessonRedirect,
-    Mentor,
-    Question,
-    TaggedAnswer,
-    unique_slug,
-)
+from .content import Answer, Interview, Mentor, Question, unique_slug
+from .counts import LessonUse, refresh_counts
+from .lessons import Lesson, LessonRedirect, TaggedAnswer
 from .revisions import Revision, RevisionAnswer
 from .workflow import TRANSITIONS, InterviewEvent, InvalidTransition
 
@@ -30,6 +25,7 @@ __all__ = [
     "InvitationQuerySet",
     "Lesson",
     "LessonRedirect",
+    "LessonUse",
     "Mentor",
     "Nomination",
     "Question",
@@ -38,5 +34,6 @@ __all__ = [
     "RevisionAnswer",
     "TaggedAnswer",
     "TamperedLink",
+    "refresh_counts",
     "unique_slug",
 ]

@@ -1,32 +1,37 @@
-"""The interview domain: mentors, the question set, interviews, answers, lessons.
+"""The interview domain: mentors, the question set, interviews and answers
+(lessons are in `lessons.py`, the stored counts in `counts.py`).
 
 What readers may see is decided once, in `Interview.public_filter()`; every
 public QuerySet method (`Interview.objects.published()`,
 `Answer.objects.published()`, `Mentor.objects.published()`,
-`Lesson.objects.in_use()`) goes through it.
+`Lesson.objects.in_use()`) goes through it. Answers carry a copy of the
+outcome, `Answer.published_at` (their interview's date while it is public,
+empty otherwise), computed from that rule by `update_published_at()` whenever
+an interview's status or date changes: the public lists then filter and sort
+answers on one indexed table, without joining interviews.
 
 Each answer stores the document search finds it by (`Answer.search_vector`):
 saving an answer, its mentor, its question or a lesson, and tagging, refresh
 it through `AnswerQuerySet.update_search_vector()`.
 """
 
-import hashlib
-
 from django.apps import apps as global_apps
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
-from django.db import models, transaction
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Concat, Lower
-from django.urls import reverse
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
-from taggit.models import TagBase, TaggedItemBase
 
+from .. import pagecache
+from ..expressions import IsAnyOf, id_array
+from ..links import slug_url
 from ..markdown import html_to_text, render_markdown
+from .counts import refresh_counts
 from .workflow import InterviewWorkflow
 
 
@@ -64,10 +69,8 @@ class QuestionQuerySet(models.QuerySet):
         return self.filter(Q(is_standard=True) | answered)
 
     def with_answer_counts(self):
-        """Annotate `answer_count`: the number of published answers."""
-        return self.annotate(
-            answer_count=Count("answers", filter=Interview.public_filter("answers__interview__"))
-        )
+        """Annotate `answer_count`: the number of published answers (a stored count)."""
+        return self.annotate(answer_count=F("published_answer_count"))
 
 
 class InterviewQuerySet(models.QuerySet):
@@ -75,20 +78,27 @@ class InterviewQuerySet(models.QuerySet):
         return self.filter(Interview.public_filter())
 
     def newest_first(self):
-        return self.order_by(models.F("published_at").desc(nulls_last=True), "-pk")
+        return self.order_by(F("published_at").desc(nulls_last=True), "-pk")
 
 
 class AnswerQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(Interview.public_filter("interview__"))
+        """Answers of public interviews (the stored outcome of `Interview.public_filter()`)."""
+        return self.filter(published_at__isnull=False)
 
-    def with_lessons(self, slugs):
-        """Answers carrying every lesson in `slugs` (an AND filter)."""
+    def newest_first(self):
+        return self.order_by(F("published_at").desc(nulls_last=True), "-pk")
+
+    def with_ids(self, ids):
+        """These answers whose id is in `ids` (one array parameter, however many)."""
+        return self.filter(IsAnyOf(F("pk"), id_array(ids)))
+
+    def with_lessons(self, lessons):
+        """Answers carrying every one of `lessons` (Lesson rows or ids: an AND filter)."""
+        tagged = self.model.tags.through.objects
         qs = self
-        for slug in slugs:
-            qs = qs.filter(
-                Exists(TaggedAnswer.objects.filter(content_object=OuterRef("pk"), tag__slug=slug))
-            )
+        for lesson in lessons:
+            qs = qs.filter(Exists(tagged.filter(content_object=OuterRef("pk"), tag=lesson)))
         return qs
 
     def for_display(self):
@@ -100,8 +110,23 @@ class AnswerQuerySet(models.QuerySet):
         )
 
     def update_search_vector(self):
-        """Recompute the stored search document of these answers in one UPDATE."""
-        return self.update(search_vector=answer_search_vector())
+        """Recompute the stored search document of these answers in one UPDATE.
+
+        What search finds changes when a public answer's document does, so
+        cached pages are invalidated then (update() sends no signals).
+        """
+        updated = self.update(search_vector=answer_search_vector())
+        if updated and self.filter(published_at__isnull=False).exists():
+            pagecache.invalidate()
+        return updated
+
+    def update_published_at(self):
+        """Copy each answer's public date from its interview, in one UPDATE:
+        the interview's `published_at` if `Interview.public_filter()` holds, else NULL."""
+        public_date = Interview.objects.filter(
+            Interview.public_filter(), pk=OuterRef("interview_id")
+        )
+        return self.update(published_at=Subquery(public_date.values("published_at")[:1]))
 
 
 def answer_search_vector(apps=global_apps):
@@ -139,50 +164,6 @@ def answer_search_vector(apps=global_apps):
         + SearchVector(Subquery(mentor), weight="B", config="english")
         + SearchVector("body_text", weight="D", config="english")
     )
-
-
-class LessonQuerySet(models.QuerySet):
-    def annotate_usage(self):
-        """`usage`: answers carrying the lesson, published or not (for editors)."""
-        return self.annotate(usage=Count("tagged_answers"))
-
-    def public(self):
-        """Lessons readers may see: on at least one published answer."""
-        return self.filter(
-            Exists(
-                TaggedAnswer.objects.filter(tag=OuterRef("pk")).filter(
-                    Interview.public_filter("content_object__interview__")
-                )
-            )
-        )
-
-    def moved(self, slugs):
-        """{slug: current slug} for `slugs` that now live under another address:
-        a renamed or merged lesson (LessonRedirect), or a slug typed in capitals."""
-        lowered = {slug: slug.lower() for slug in slugs}
-        redirects = dict(
-            LessonRedirect.objects.filter(old_slug__in=set(lowered.values())).values_list(
-                "old_slug", "lesson__slug"
-            )
-        )
-        current = {slug: redirects.get(low, low) for slug, low in lowered.items()}
-        public = set(
-            self.public().filter(slug__in=set(current.values())).values_list("slug", flat=True)
-        )
-        return {slug: new for slug, new in current.items() if new != slug and new in public}
-
-    def in_use(self):
-        """Lessons on at least one published answer, with `answer_count`."""
-        return (
-            self.annotate(
-                answer_count=Count(
-                    "tagged_answers",
-                    filter=Interview.public_filter("tagged_answers__content_object__interview__"),
-                )
-            )
-            .filter(answer_count__gt=0)
-            .order_by("-answer_count", "name")
-        )
 
 
 # --- Models ------------------------------------------------------------------------
@@ -230,7 +211,7 @@ class Mentor(models.Model):
             Answer.objects.filter(interview__mentor=self).update_search_vector()
 
     def get_absolute_url(self):
-        return reverse("interviews:mentor-detail", args=[self.slug])
+        return slug_url("interviews:mentor-detail", self.slug)
 
     @property
     def headline(self):
@@ -267,6 +248,9 @@ class Question(models.Model):
         blank=True,
         help_text="Older or other phrasings, one per line; used to match imported text.",
     )
+    published_answer_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Published answers (kept by counts.refresh_counts())."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -290,7 +274,7 @@ class Question(models.Model):
             Answer.objects.filter(question=self).update_search_vector()
 
     def get_absolute_url(self):
-        return reverse("interviews:question-detail", args=[self.slug])
+        return slug_url("interviews:question-detail", self.slug)
 
 
 class Interview(InterviewWorkflow, models.Model):
@@ -336,7 +320,14 @@ class Interview(InterviewWorkflow, models.Model):
             models.UniqueConstraint(fields=["mentor"], name="interview_one_per_mentor"),
         ]
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="interview_status_pub_idx")
+            # `published().newest_first()`: the home page, /mentors/ and the feed.
+            # Partial on the rows Interview.public_filter() selects.
+            models.Index(
+                F("published_at").desc(nulls_last=True),
+                F("id").desc(),
+                name="interview_public_newest_idx",
+                condition=Q(status="published"),
+            ),
         ]
 
     def __str__(self):
@@ -350,10 +341,38 @@ class Interview(InterviewWorkflow, models.Model):
             self.version += 1
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        adding = self._state.adding
+        stored = getattr(self, "_stored_public_state", None)
         super().save(*args, **kwargs)
+        self._stored_public_state = state = self._public_state()
+        if adding or state == stored:
+            if self.is_public:
+                pagecache.invalidate()  # the intro or the date readers see changed
+            return
+        # Published, withdrawn, republished or redated: the answers' copy follows
+        # (new answers copy it in Answer.save()), and the counts when it became
+        # public or stopped being public.
+        self.answers.all().update_published_at()
+        was_public = stored is None or stored[0] == Interview.Status.PUBLISHED
+        if was_public or self.is_public:
+            if stored is None or was_public != self.is_public:
+                refresh_counts(set(self.answers.values_list("question_id", flat=True)))
+            pagecache.invalidate()
 
     def get_absolute_url(self):
-        return reverse("interviews:mentor-detail", args=[self.mentor.slug])
+        return slug_url("interviews:mentor-detail", self.mentor.slug)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        interview = super().from_db(db, field_names, values)
+        interview._stored_public_state = interview._public_state()
+        return interview
+
+    def _public_state(self):
+        # What the answers' copy depends on; None when a field was not loaded.
+        if "status" not in self.__dict__ or "published_at" not in self.__dict__:
+            return None
+        return (self.status, self.published_at)
 
     @staticmethod
     def public_filter(prefix=""):
@@ -390,6 +409,13 @@ class Answer(models.Model):
         "lessons", through="TaggedAnswer", blank=True, help_text="Lessons, separated by commas."
     )
     search_vector = SearchVectorField(null=True, editable=False)
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The interview's publication date while it is public, else empty "
+        "(a copy, kept by Interview.save()).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -405,6 +431,24 @@ class Answer(models.Model):
         indexes = [
             models.Index(fields=["question", "interview"], name="answer_question_idx"),
             GinIndex(fields=["search_vector"], name="answer_search_idx"),
+            # A question page: its public answers, newest first (and their count).
+            models.Index(
+                fields=["question", "-published_at", "id"],
+                name="answer_public_question_idx",
+                condition=Q(published_at__isnull=False),
+            ),
+            # All public answers, newest first: lesson feeds, search's candidates.
+            models.Index(
+                fields=["-published_at", "-id"],
+                name="answer_public_newest_idx",
+                condition=Q(published_at__isnull=False),
+            ),
+            # The latest edit of a public answer: the sitemap index's lastmod.
+            models.Index(
+                fields=["-updated_at"],
+                name="answer_public_updated_idx",
+                condition=Q(published_at__isnull=False),
+            ),
         ]
 
     def __str__(self):
@@ -413,113 +457,18 @@ class Answer(models.Model):
     def save(self, *args, **kwargs):
         self.body_html = render_markdown(self.body)
         self.body_text = html_to_text(self.body_html)
+        # The copy of Interview.public_filter()'s outcome; `is_public` is its
+        # in-memory form. Interview.save() keeps existing answers in step.
+        self.published_at = self.interview.published_at if self.interview.is_public else None
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "published_at"}
         super().save(*args, **kwargs)
         Answer.objects.filter(pk=self.pk).update_search_vector()
 
     def get_absolute_url(self):
         """The answer's own page (load `interview__mentor` and `question` with it)."""
-        return reverse(
-            "interviews:answer-detail", args=[self.interview.mentor.slug, self.question.slug]
-        )
+        return slug_url("interviews:answer-detail", self.interview.mentor.slug, self.question.slug)
 
     def get_anchor_url(self):
         """The answer in place: its stable anchor on the mentor's page."""
         return f"{self.interview.get_absolute_url()}#{self.question.slug}"
-
-
-class Lesson(TagBase):
-    """A lesson tag on answers ("start simple", "MLOps").
-
-    Names are unique regardless of case, in the database as well as through
-    TAGGIT_CASE_INSENSITIVE, so "MLOps" and "mlops" are always one lesson.
-    Renaming or merging leaves a LessonRedirect, so old links keep working.
-    """
-
-    objects = LessonQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [models.UniqueConstraint(Lower("name"), name="lesson_name_ci_unique")]
-
-    def save(self, *args, **kwargs):
-        old_slug = None
-        if self.pk is not None and not self._state.adding:
-            old_slug = Lesson.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
-        super().save(*args, **kwargs)
-        if old_slug is not None:  # a renamed lesson is found under its new name
-            Answer.objects.filter(tags=self).update_search_vector()
-            if old_slug != self.slug:
-                LessonRedirect.point(old_slug, self)
-
-    def get_absolute_url(self):
-        return reverse("interviews:lesson-detail", args=[self.slug])
-
-    def slugify(self, tag, i=None):
-        """ASCII slugs ("Café" -> "cafe"), so every lesson URL is a <slug:...>;
-        a name with no ASCII letters at all gets a stable hash instead."""
-        base = slugify(tag) or "lesson-" + hashlib.sha1(tag.encode()).hexdigest()[:8]
-        return f"{base}_{i}" if i is not None else base
-
-    def merge(self, others):
-        """Move every answer of `others` to this lesson, then delete them.
-
-        An answer already carrying this lesson keeps one tag, not two; the
-        merged lessons' URLs redirect here.
-        """
-        others = [lesson for lesson in others if lesson.pk != self.pk]
-        if not others:
-            return 0
-        with transaction.atomic():
-            other_ids = [lesson.pk for lesson in others]
-            # One tag per answer: rows for answers that already carry this
-            # lesson (or another of the merged ones) are dropped, the rest move.
-            tagged = set(
-                TaggedAnswer.objects.filter(tag=self).values_list("content_object_id", flat=True)
-            )
-            moving, dropping = [], []
-            for pk, answer_id in (
-                TaggedAnswer.objects.filter(tag_id__in=other_ids)
-                .order_by("pk")
-                .values_list("pk", "content_object_id")
-            ):
-                (dropping if answer_id in tagged else moving).append(pk)
-                tagged.add(answer_id)
-            TaggedAnswer.objects.filter(pk__in=dropping).delete()
-            TaggedAnswer.objects.filter(pk__in=moving).update(tag=self)
-            for lesson in others:
-                LessonRedirect.point(lesson.slug, self)
-            LessonRedirect.objects.filter(lesson_id__in=other_ids).update(lesson=self)
-            Lesson.objects.filter(pk__in=other_ids).delete()
-            # Rows moved with update() send no signals: refresh what search finds.
-            Answer.objects.filter(tags=self).update_search_vector()
-        return len(moving)
-
-
-class LessonRedirect(models.Model):
-    """An old lesson slug (renamed or merged away) and the lesson it now means."""
-
-    old_slug = models.SlugField(max_length=100, unique=True)
-    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="redirects")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["old_slug"]
-
-    def __str__(self):
-        return f"{self.old_slug} → {self.lesson_id}"
-
-    @classmethod
-    def point(cls, old_slug, lesson):
-        """Send `old_slug` to `lesson`; a slug in use again stops redirecting."""
-        cls.objects.update_or_create(old_slug=old_slug, defaults={"lesson": lesson})
-        cls.objects.filter(old_slug=lesson.slug).delete()
-
-
-class TaggedAnswer(TaggedItemBase):
-    content_object = models.ForeignKey(Answer, on_delete=models.CASCADE)
-    tag = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="tagged_answers")
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_answer_unique")
-        ]

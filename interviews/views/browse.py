@@ -9,7 +9,7 @@ import re
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, F
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import pluralize
@@ -18,8 +18,10 @@ from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView
 
 from .. import meta
+from ..expressions import IsAnyOf, id_array
 from ..meta import PageMetaMixin, describe
 from ..models import Answer, Interview, Lesson, Question
+from .paging import IdPaginator
 
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
 MAX_LESSON_FILTERS = 8
@@ -72,17 +74,43 @@ class LessonFilterMixin:
         return [found[slug] for slug in slugs]
 
     def filter_by_lessons(self, answers):
-        return answers.with_lessons([lesson.slug for lesson in self.active_lessons])
+        return answers.with_lessons(self.active_lessons)
 
-    def narrowing_lessons(self, answers, limit=24):
-        """Lessons found among `answers`, most frequent first, to narrow further."""
+    def narrowing_lessons(self, answer_ids, limit=24):
+        """Lessons found among the answers `answer_ids`, most frequent first, to narrow further."""
         active = [lesson.pk for lesson in self.active_lessons]
         return (
-            Lesson.objects.filter(tagged_answers__content_object__in=answers.values("pk"))
+            Lesson.objects.filter(
+                IsAnyOf(F("tagged_answers__content_object_id"), id_array(answer_ids))
+            )
             .exclude(pk__in=active)
             .annotate(answer_count=Count("tagged_answers"))
             .order_by("-answer_count", "name")[:limit]
         )
+
+
+class FilteredAnswersMixin:
+    """While filtering by lessons, find the matching answers' ids once, in
+    page order: the count, the page and the lessons to narrow by then read
+    only those rows (see paging.py). Views set `answer_ordering` and
+    `base_answers()`."""
+
+    answer_ordering = ()
+
+    @cached_property
+    def filtered_ids(self):
+        answers = self.filter_by_lessons(self.base_answers()).order_by(*self.answer_ordering)
+        return list(answers.values_list("pk", flat=True))
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        if not self.active_lessons:
+            return super().get_paginator(queryset, per_page, **kwargs)
+        ordering = self.answer_ordering
+
+        def load(ids):
+            return Answer.objects.with_ids(ids).for_display().order_by(*ordering)
+
+        return IdPaginator(self.filtered_ids, per_page, load, **kwargs)
 
 
 class HomeView(PageMetaMixin, TemplateView):
@@ -210,16 +238,18 @@ class QuestionListView(PageMetaMixin, ListView):
         ]
 
 
-class QuestionDetailView(LessonFilterMixin, PageMetaMixin, ListView):
+class QuestionDetailView(FilteredAnswersMixin, LessonFilterMixin, PageMetaMixin, ListView):
     """Every published answer to one question, paginated, optionally by lesson.
 
-    Queries: question, the question list for previous/next, active lessons
-    (only when filtering), count, page, the page's lessons, narrowing lessons.
+    Queries: question, the question list for previous/next, count (when
+    filtering: the active lessons, then the matching ids), page, the page's
+    lessons, the lessons to filter or narrow by.
     """
 
     template_name = "interviews/question_detail.html"
     context_object_name = "answers"
     canonical_params = ("tag",)
+    answer_ordering = ("-published_at", "pk")
 
     def get_paginate_by(self, queryset):
         return settings.ANSWERS_PER_PAGE
@@ -232,11 +262,7 @@ class QuestionDetailView(LessonFilterMixin, PageMetaMixin, ListView):
         return Answer.objects.published().filter(question=self.question)
 
     def get_queryset(self):
-        return (
-            self.filter_by_lessons(self.base_answers())
-            .for_display()
-            .order_by("-interview__published_at", "pk")
-        )
+        return self.base_answers().for_display().order_by(*self.answer_ordering)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -253,12 +279,23 @@ class QuestionDetailView(LessonFilterMixin, PageMetaMixin, ListView):
             next_question=next_question,
             active_lessons=self.active_lessons,
             filter_path=self.request.path,
-            narrowing_lessons=self.narrowing_lessons(self.filter_by_lessons(self.base_answers())),
+            narrowing_lessons=self.narrowing_lessons(self.filtered_ids)
+            if self.active_lessons
+            else self.question_lessons(),
         )
         if not self.question.is_standard and not context["paginator"].count:
             # A follow-up asked of one mentor has no page until it is published.
             raise Http404("No such question.")
         return context
+
+    def question_lessons(self, limit=24):
+        """The question's lessons, most used first: read from the stored counts,
+        as every answer to the question would have to be read to count them."""
+        return (
+            Lesson.objects.filter(uses__question=self.question)
+            .annotate(answer_count=F("uses__answer_count"))
+            .order_by("-answer_count", "name")[:limit]
+        )
 
     def page_meta(self, context):
         lessons = ", ".join(lesson.name for lesson in self.active_lessons)
@@ -275,11 +312,12 @@ class QuestionDetailView(LessonFilterMixin, PageMetaMixin, ListView):
         }
 
 
-class LessonListView(LessonFilterMixin, PageMetaMixin, ListView):
+class LessonListView(FilteredAnswersMixin, LessonFilterMixin, PageMetaMixin, ListView):
     """`/lessons/`: every lesson in use with counts; with `?tag=`, the answers."""
 
     context_object_name = "answers"
     canonical_params = ("tag",)
+    answer_ordering = ("question__position", "-published_at", "pk")
 
     def get_paginate_by(self, queryset):
         return settings.ANSWERS_PER_PAGE if self.active_lessons else None
@@ -290,23 +328,18 @@ class LessonListView(LessonFilterMixin, PageMetaMixin, ListView):
         return ["interviews/lesson_list.html"]
 
     def base_answers(self):
-        return self.filter_by_lessons(Answer.objects.published())
+        return Answer.objects.published()
 
     def get_queryset(self):
-        if not self.active_lessons:
-            return Answer.objects.none()
-        return (
-            self.base_answers()
-            .for_display()
-            .order_by("question__position", "-interview__published_at", "pk")
-        )
+        # With lessons, the paginator loads each page (LessonFilterMixin).
+        return Answer.objects.none()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["active_lessons"] = self.active_lessons
         context["filter_path"] = reverse("interviews:lesson-list")
         if self.active_lessons:
-            context["narrowing_lessons"] = self.narrowing_lessons(self.base_answers())
+            context["narrowing_lessons"] = self.narrowing_lessons(self.filtered_ids)
         else:
             context["lessons"] = Lesson.objects.in_use()
         return context

@@ -1,7 +1,8 @@
 """`/search/?q=...`: published answers ranked by full-text search."""
 
+from collections import Counter
+
 from django.conf import settings
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -13,15 +14,16 @@ from .. import search
 from ..meta import PageMetaMixin
 from ..models import Answer, Question
 from .browse import SLUG_RE, LessonFilterMixin
+from .paging import IdPaginator
 
 
 class SearchView(LessonFilterMixin, PageMetaMixin, ListView):
     """Ranked results with highlighted snippets, narrowable by question and lesson.
 
-    Queries with results: count, the page (with headlines), the page's
-    lessons, questions among the results, lessons among the results; plus the
-    active question and lessons when filtering. A search that finds nothing
-    asks PostgreSQL once more whether the words were all stop words.
+    Queries with results: the matches' ids, the page (with headlines), the
+    page's lessons, questions among the results, lessons among the results;
+    plus the active question and lessons when filtering. A search that finds
+    nothing asks PostgreSQL once more whether the words were all stop words.
     """
 
     template_name = "interviews/search.html"
@@ -46,26 +48,39 @@ class SearchView(LessonFilterMixin, PageMetaMixin, ListView):
             Question.objects.public().only("pk", "slug", "title", "text"), slug=slug
         )
 
-    def matching_answers(self):
+    @cached_property
+    def matches(self):
+        """(id, question id) of the matches, best first (at most
+        search.MAX_MATCHES): found once for the count, the pages and the facets."""
         if not self.query.has_words:
-            return Answer.objects.none()
+            return []
         answers = search.matching_answers(self.query.text)
         if self.active_question:
             answers = answers.filter(question=self.active_question)
-        return self.filter_by_lessons(answers)
+        return search.ranked_ids(self.filter_by_lessons(answers), self.query.text)
 
     def get_queryset(self):
-        ranked = search.ranked(self.matching_answers(), self.query.text).for_display()
-        return search.with_headlines(ranked, self.query.text)
+        return Answer.objects.none()  # the paginator loads each page
 
-    def question_facets(self, answers):
+    def get_paginator(self, queryset, per_page, **kwargs):
+        text = self.query.text
+
+        def load(ids):
+            return search.with_headlines(Answer.objects.with_ids(ids).for_display(), text)
+
+        return IdPaginator([pk for pk, _ in self.matches], per_page, load, **kwargs)
+
+    def question_facets(self):
         """Questions among the results, in the order they are asked, with `hits`."""
-        return (
-            Question.objects.filter(answers__in=answers.values("pk"))
-            .annotate(hits=Count("answers"))
+        hits = Counter(question for _, question in self.matches)
+        questions = list(
+            Question.objects.filter(pk__in=hits)
             .only("pk", "slug", "title", "position")
             .order_by("position", "pk")
         )
+        for question in questions:
+            question.hits = hits[question.pk]
+        return questions
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -74,6 +89,8 @@ class SearchView(LessonFilterMixin, PageMetaMixin, ListView):
         context.update(
             query=self.query,
             max_query_length=search.MAX_QUERY_LENGTH,
+            # Only the newest MAX_MATCHES matches are ranked (search.ranked_ids).
+            max_matches=search.MAX_MATCHES,
             only_stop_words=bool(
                 self.query.has_words and not found and search.reduces_to_nothing(self.query.text)
             ),
@@ -85,10 +102,9 @@ class SearchView(LessonFilterMixin, PageMetaMixin, ListView):
             + ([("question", active_question.slug)] if active_question else []),
         )
         if found:
-            answers = self.matching_answers()
-            context["narrowing_lessons"] = self.narrowing_lessons(answers)
+            context["narrowing_lessons"] = self.narrowing_lessons([pk for pk, _ in self.matches])
             if not active_question:
-                context["question_facets"] = self.question_facets(answers)
+                context["question_facets"] = self.question_facets()
         return context
 
     def page_meta(self, context):

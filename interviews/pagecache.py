@@ -1,0 +1,185 @@
+"""Whole public pages for anonymous readers, served from the cache, and 304s.
+
+Views marked with `public_page` (see urls.py) are cached when the request is
+a GET or HEAD from a reader: no session cookie (editors and mentors who
+signed in have one), no messages cookie, no Authorization header. The admin,
+the mentor's form and nominations are never marked, so never cached; nor is
+any response that is not a plain 200 or that sets a cookie.
+
+Invalidation is one token, the content *generation*, kept in the cache: every
+change readers can see (signals.py, the models' save(), lesson merges,
+search-document updates) replaces it when its transaction commits, which
+makes every cached page and every ETag stale at once. A page is stored with
+the generation it was rendered at, under its scheme, host, path and sorted
+query string; a page of an older generation is a miss. The generation also
+expires after PAGE_CACHE_SECONDS, so even a process whose cache is not shared
+(LocMemCache under several gunicorn workers) or a deploy that changed
+templates shows the change within that time; `migrate` replaces it at once.
+
+Each cached page carries `ETag: hash(generation, key)`. A request whose
+If-None-Match names it gets 304 before the view runs: no query, no
+rendering, whether or not the page body is still in the cache.
+
+The middleware sits after the header middleware (security headers, CSP,
+request ids are added to cached pages too) and before sessions, CSRF and
+authentication, which a cached page does not need.
+"""
+
+import functools
+import hashlib
+import logging
+import secrets
+import time
+from urllib.parse import parse_qsl, urlencode
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseNotModified
+from django.urls import Resolver404, resolve
+from django.utils.http import parse_etags
+
+logger = logging.getLogger("interviews.pagecache")
+
+GENERATION_KEY = "pages:generation"
+# After the cache failed, serve pages uncached for this long before trying it
+# again, so an outage costs one slow request per process, not one per request.
+RETRY_AFTER_FAILURE = 5.0
+_down_until = 0.0
+
+
+def public_page(view):
+    """Mark `view` as a public page that anonymous readers may get from the cache."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        return view(request, *args, **kwargs)
+
+    wrapped.public_page = True
+    return wrapped
+
+
+def invalidate():
+    """Make every cached page stale once the current transaction commits.
+
+    Not before: a reader rendering the old content meanwhile would store it
+    under the new generation.
+    """
+    transaction.on_commit(new_generation)
+
+
+def new_generation():
+    global _down_until
+    try:
+        cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=_timeout())
+    except Exception:
+        _down_until = time.monotonic() + RETRY_AFTER_FAILURE
+        logger.error("Cached pages not invalidated: the cache is unreachable.", exc_info=True)
+
+
+def _timeout():
+    return settings.PAGE_CACHE_SECONDS or None
+
+
+def current_generation(values):
+    """The generation from a get_many() result, starting one if there is none."""
+    generation = values.get(GENERATION_KEY)
+    if generation is None:
+        # add(): when several processes start one at once, the first one wins.
+        cache.add(GENERATION_KEY, secrets.token_hex(8), timeout=_timeout())
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def page_key(request):
+    """The cache key of a page: scheme, host, path and query string, sorted by name.
+
+    Values of one name keep their order (`?tag=a&tag=b` is not `?tag=b&tag=a`:
+    the page lists them in that order).
+    """
+    params = parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)
+    query = urlencode(sorted(params, key=lambda pair: pair[0]))
+    url = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
+    return "pages:" + hashlib.sha256(url.encode()).hexdigest()
+
+
+def etag_for(generation, key):
+    return '"' + hashlib.sha256(f"{generation}:{key}".encode()).hexdigest()[:32] + '"'
+
+
+def is_reader_request(request):
+    if request.method not in {"GET", "HEAD"}:
+        return False
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
+        return False
+    if "HTTP_AUTHORIZATION" in request.META:
+        return False
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    return getattr(match.func, "public_page", False)
+
+
+def is_storable(response):
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    cache_control = response.get("Cache-Control", "").lower()
+    if any(word in cache_control for word in ("private", "no-store", "no-cache")):
+        return False
+    # The key covers URL and host only: a page that varies on anything else
+    # (a language, an encoding) cannot share one entry. Cookie is fine: only
+    # requests without the cookies that matter are cached.
+    vary = {part.strip().lower() for part in response.get("Vary", "").split(",") if part.strip()}
+    return vary <= {"cookie"}
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        global _down_until
+        seconds = settings.PAGE_CACHE_SECONDS
+        if not seconds or time.monotonic() < _down_until or not is_reader_request(request):
+            return self.get_response(request)
+        try:
+            key = page_key(request)
+        except DisallowedHost:
+            return self.get_response(request)  # the view's turn to refuse it
+        try:
+            values = cache.get_many([GENERATION_KEY, key])
+            generation = current_generation(values)
+        except Exception:
+            _down_until = time.monotonic() + RETRY_AFTER_FAILURE
+            logger.warning("Pages served uncached: the cache is unreachable.", exc_info=True)
+            return self.get_response(request)
+
+        etag = etag_for(generation, key)
+        if etag in parse_etags(request.headers.get("If-None-Match", "")):
+            response = HttpResponseNotModified()
+            response["ETag"] = etag
+            response["Cache-Control"] = "max-age=0, must-revalidate"
+            return response
+        entry = values.get(key)
+        if entry is not None and entry[0] == generation:
+            _stored_generation, status, headers, content = entry
+            response = HttpResponse(content, status=status, headers=headers)
+            response["X-Cache"] = "hit"
+            return response
+
+        response = self.get_response(request)
+        if request.method == "GET" and is_storable(response):
+            response["ETag"] = etag
+            response["Cache-Control"] = "max-age=0, must-revalidate"
+            entry = (generation, response.status_code, dict(response.items()), response.content)
+            try:
+                cache.set(key, entry, timeout=seconds)
+            except Exception:
+                _down_until = time.monotonic() + RETRY_AFTER_FAILURE
+                logger.warning("Page not cached: the cache is unreachable.", exc_info=True)
+        response["X-Cache"] = "miss"
+        return response

@@ -1,0 +1,23 @@
+"""Paging through answers found once.
+
+A filtered list (answers to a question carrying two lessons, a search) shows
+a count, one page, and the lessons found among all the results. Asking
+PostgreSQL for the set three times means filtering tens of thousands of
+rows three times; instead the views collect the matching ids once, in page
+order, and this paginator loads the rows of one page only.
+"""
+
+from django.core.paginator import Paginator
+
+
+class IdPaginator(Paginator):
+    """Pages through a list of ids; `load(ids)` returns the rows of one page."""
+
+    def __init__(self, ids, per_page, load, **kwargs):
+        super().__init__(ids, per_page, **kwargs)
+        self.load = load
+
+    def _get_page(self, ids, number, paginator):
+        # Django's documented hook for what a page holds: here, its rows.
+        rows = {row.pk: row for row in self.load(list(ids))} if ids else {}
+        return super()._get_page([rows[pk] for pk in ids if pk in rows], number, paginator)
