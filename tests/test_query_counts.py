@@ -1,0 +1,73 @@
+"""Every public page makes the same number of queries whatever the amount of
+content: pinned here for every page, at two sizes of data."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import AnswerFactory, MentorFactory, PublishedInterviewFactory
+
+pytestmark = pytest.mark.django_db
+
+# Queries each page makes, with what they are for.
+PAGES = {
+    "/": 3,  # latest interviews, questions with counts, lessons in use
+    "/mentors/": 2,  # count, page
+    "{mentor}": 3,  # interview and mentor, answers, their lessons
+    "{answer}": 5,  # answer, its lessons, the interview's answers, related, their lessons
+    "/questions/": 1,  # questions with their stored counts
+    "{question}": 6,  # question, sequence, count, page, page's lessons, question's lessons
+    "{question}?tag=common&tag=second": 7,  # + active lessons, ids instead of a count
+    "/lessons/": 1,  # lessons in use with their stored counts
+    "/lessons/common/": 5,  # active lessons, ids, page, page's lessons, narrowing
+    "/lessons/common/?tag=second": 5,
+    "/search/?q=baseline": 5,  # ids, page, page's lessons, question facets, lesson facets
+    "/search/?q=baseline&tag=common": 6,  # + active lessons
+    "/search/?q=nothingmatches": 2,  # ids, then whether they were all stop words
+    "/feed/": 2,  # interviews with mentors, their answers
+    "{question}feed/": 3,  # question, answers, their lessons
+    "/lessons/common/feed/": 3,  # lesson, answers, their lessons
+    "/sitemap.xml": 5,  # the latest change, a count per section
+    "/sitemap-answers.xml": 2,  # count, page
+    "/sitemap-mentors.xml": 2,
+    "/robots.txt": 0,
+}
+
+
+def build(mentors, questions):
+    """`mentors` published mentors answering eight questions, with lessons."""
+    for n in range(mentors):
+        interview = PublishedInterviewFactory(mentor=MentorFactory(name=f"Counted Mentor{n}"))
+        for question in questions[:8]:
+            lessons = ["common", "second" if n % 2 else "third", f"rare {n}"]
+            AnswerFactory(
+                interview=interview,
+                question=question,
+                body=f"Start from a baseline, then iterate ({n}).",
+                lessons=lessons,
+            )
+    return interview
+
+
+def query_counts(client, interview, question):
+    answer = interview.answers.get(question=question)
+    counts = {}
+    for page in PAGES:
+        url = page.format(
+            mentor=interview.mentor.get_absolute_url(),
+            answer=answer.get_absolute_url(),
+            question=question.get_absolute_url(),
+        )
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        counts[page] = len(queries)
+    return counts
+
+
+@pytest.mark.parametrize("mentors", [2, 12])
+def test_every_public_page_makes_a_fixed_number_of_queries(client, questions, mentors, settings):
+    settings.ANSWERS_PER_PAGE = 50  # every answer on one page at both sizes
+    settings.SEARCH_RESULTS_PER_PAGE = 50
+    interview = build(mentors, questions)
+    assert query_counts(client, interview, questions[2]) == PAGES
