@@ -14,7 +14,7 @@ DURATION ?= 120
 CONNECTIONS ?= 32
 
 .DEFAULT_GOAL := help
-.PHONY: help run test check lint format db setup editor stop-db clean backup restore loadtest screenshots
+.PHONY: help run test check lint format db setup editor stop-db clean backup restore loadtest screenshots bench
 
 help:
 	@echo "make run     set everything up and serve the site with demo content on http://$(HOST):$(PORT)"
@@ -26,6 +26,7 @@ help:
 	@echo "make backup  pg_dump the database (DATABASE_URL, else the local one) to backups/"
 	@echo "make restore restore a backup into that database (FILE=backups/....dump)"
 	@echo "make loadtest $(CONNECTIONS) readers and mentors for $(DURATION) s against gunicorn on 127.0.0.1 (DURATION=..., CONNECTIONS=...)"
+	@echo "make bench   seed 10,000 mentors if missing, measure the public pages with wrk, write docs/performance.md"
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; $(PYTHON) is " + sys.version.split()[0])'
@@ -85,3 +86,8 @@ screenshots: db
 
 clean: stop-db
 	rm -rf $(VENV) .data staticfiles
+
+# Not part of `make test`: seeding takes minutes the first time, the runs about
+# six. See applyingml/bench.py; the results go to docs/performance.md.
+bench: setup
+	$(PY) -m applyingml.bench
