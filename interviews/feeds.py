@@ -144,7 +144,7 @@ class AnswerFeed(BaseFeed):
         return max(answer.updated_at, answer.interview.published_at)
 
     def item_categories(self, answer):
-        return [plain(lesson.name) for lesson in answer.tags.all()]
+        return [plain(lesson.name) for lesson in answer.shown_lessons]
 
 
 class QuestionFeed(AnswerFeed):

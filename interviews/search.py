@@ -215,10 +215,10 @@ def related_answers(answer, limit=RELATED_ANSWERS):
 
     Candidates are the newest RELATED_POOL answers to the question: comparing
     vocabularies costs a fraction of a millisecond an answer, too much for
-    every answer to a question at ten thousand mentors. `answer.tags` should
-    be prefetched; one query, whatever the number of answers.
+    every answer to a question at ten thousand mentors. `answer` should come
+    from `for_display()`; one query, whatever the number of answers.
     """
-    lesson_ids = [lesson.pk for lesson in answer.tags.all()]
+    lesson_ids = [lesson.pk for lesson in answer.shown_lessons]
     shared_lessons = (
         TaggedAnswer.objects.filter(content_object=OuterRef("pk"), tag__in=lesson_ids)
         .values("content_object")

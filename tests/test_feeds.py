@@ -161,9 +161,9 @@ def test_feed_query_counts_are_constant(client, questions, django_assert_num_que
         AnswerFactory(interview=answer.interview, question=questions[1])
     with django_assert_num_queries(2):  # interviews with mentors, their answers
         client.get("/feed/")
-    with django_assert_num_queries(3):  # question, answers, their lessons
+    with django_assert_num_queries(2):  # question, answers with their lessons
         client.get(f"/questions/{questions[0].slug}/feed/")
-    with django_assert_num_queries(3):  # lesson, answers, their lessons
+    with django_assert_num_queries(2):  # lesson, answers with their lessons
         client.get("/lessons/fed/feed/")
 
 

@@ -71,6 +71,30 @@ def test_lessons_in_use_count_published_answers_only(questions):
     assert in_use == {"baselines": 2}
 
 
+def test_answers_loaded_for_display_carry_their_lessons_by_name(
+    questions, django_assert_num_queries
+):
+    tagged = AnswerFactory(
+        question=questions[0], lessons=["Start simple", "baselines", "Évaluation"]
+    )
+    untagged = AnswerFactory(question=questions[1])
+
+    with django_assert_num_queries(1):
+        answers = {
+            a.pk: a for a in Answer.objects.filter(pk__in=[tagged.pk, untagged.pk]).for_display()
+        }
+        shown = [
+            (lesson.name, lesson.get_absolute_url()) for lesson in answers[tagged.pk].shown_lessons
+        ]
+        assert answers[untagged.pk].shown_lessons == []
+    assert shown == [
+        (lesson.name, lesson.get_absolute_url()) for lesson in tagged.tags.order_by("name")
+    ]
+    # Loaded otherwise, an answer asks for its lessons, in the same order.
+    fetched = Answer.objects.get(pk=tagged.pk).shown_lessons
+    assert [(lesson.name, lesson.get_absolute_url()) for lesson in fetched] == shown
+
+
 def test_markdown_is_rendered_on_save(questions):
     answer = AnswerFactory(question=questions[0], body="Use a *baseline*.")
     assert answer.body_html == "<p>Use a <em>baseline</em>.</p>"

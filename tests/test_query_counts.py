@@ -13,20 +13,20 @@ pytestmark = pytest.mark.django_db
 PAGES = {
     "/": 3,  # latest interviews, questions with counts, lessons in use
     "/mentors/": 2,  # count, page
-    "{mentor}": 3,  # interview and mentor, answers, their lessons
-    "{answer}": 5,  # answer, its lessons, the interview's answers, related, their lessons
+    "{mentor}": 2,  # interview and mentor, answers with their lessons
+    "{answer}": 3,  # answer with its lessons, the interview's answers, related ones
     "/questions/": 1,  # questions with their stored counts
-    "{question}": 6,  # question, sequence, count, page, page's lessons, question's lessons
-    "{question}?tag=common&tag=second": 7,  # + active lessons, ids instead of a count
+    "{question}": 4,  # question (with its stored count), sequence, page, question's lessons
+    "{question}?tag=common&tag=second": 6,  # + active lessons, ids (the count)
     "/lessons/": 1,  # lessons in use with their stored counts
-    "/lessons/common/": 5,  # active lessons, ids, page, page's lessons, narrowing
-    "/lessons/common/?tag=second": 5,
-    "/search/?q=baseline": 5,  # ids, page, page's lessons, question facets, lesson facets
-    "/search/?q=baseline&tag=common": 6,  # + active lessons
+    "/lessons/common/": 4,  # active lessons, ids, page, narrowing
+    "/lessons/common/?tag=second": 4,
+    "/search/?q=baseline": 4,  # ids, page, question facets, lesson facets
+    "/search/?q=baseline&tag=common": 5,  # + active lessons
     "/search/?q=nothingmatches": 2,  # ids, then whether they were all stop words
     "/feed/": 2,  # interviews with mentors, their answers
-    "{question}feed/": 3,  # question, answers, their lessons
-    "/lessons/common/feed/": 3,  # lesson, answers, their lessons
+    "{question}feed/": 2,  # question, answers with their lessons
+    "/lessons/common/feed/": 2,  # lesson, answers with their lessons
     "/sitemap.xml": 5,  # the latest change, a count per section
     "/sitemap-answers.xml": 2,  # count, page
     "/sitemap-mentors.xml": 2,

@@ -228,12 +228,12 @@ def test_search_page_query_count_is_constant(
     settings.SEARCH_RESULTS_PER_PAGE = 50
     for n in range(count):
         answer_by(f"Counted Mentor{n}", questions[n % 16], "Shadow deployments.", [f"lesson {n}"])
-    # matches, page with headlines, the page's lessons, question facets, lesson facets
-    with django_assert_num_queries(5):
+    # matches, page with headlines and lessons, question facets, lesson facets
+    with django_assert_num_queries(4):
         response = client.get(SEARCH, {"q": "shadow"})
     assert len(response.context["results"]) == count
     # filtered: + the active question and lesson, - the question facets
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get(SEARCH, {"q": "shadow", "question": questions[0].slug, "tag": "lesson-0"})
     # nothing found: matches, then whether the words were all stop words
     with django_assert_num_queries(2):

@@ -127,8 +127,8 @@ def test_answer_page_query_count_is_constant(client, questions, django_assert_nu
         answer_by(f"Peer{n}", questions[5], SHARED_WORDS, ["monitoring", f"lesson {n}"])
     for question in questions[6:9]:
         AnswerFactory(interview=answer.interview, question=question)
-    # answer with question and mentor, its lessons, the interview's answers
-    # (previous/next), related answers, their lessons
-    with django_assert_num_queries(5):
+    # answer with question, mentor and lessons, the interview's answers
+    # (previous/next), related answers with theirs
+    with django_assert_num_queries(3):
         response = client.get(answer.get_absolute_url())
     assert len(response.context["related_answers"]) == min(others, 5)

@@ -92,8 +92,8 @@ def test_lesson_page_query_count_is_constant(
     settings.ANSWERS_PER_PAGE = 50
     for n in range(answers):
         answer_by(f"Mentor{n}", questions[n % 16], ["monitoring", f"extra {n}"])
-    # active lessons, count, page (with question and mentor), lessons of the page, narrowing
-    with django_assert_num_queries(5):
+    # active lessons, ids, page (with question, mentor and lessons), narrowing
+    with django_assert_num_queries(4):
         response = client.get("/lessons/monitoring/")
     assert len(response.context["answers"]) == answers
     with django_assert_num_queries(1):

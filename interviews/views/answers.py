@@ -12,8 +12,8 @@ from .browse import WithdrawnIsGoneMixin
 class AnswerDetailView(WithdrawnIsGoneMixin, PageMetaMixin, DetailView):
     """The answer, its question and mentor, the way onward and related reading.
 
-    Queries: the answer (with question, interview and mentor), its lessons,
-    the interview's answers for previous/next, related answers, their lessons.
+    Queries: the answer (with question, interview, mentor and lessons), the
+    interview's answers for previous/next, related answers (with theirs).
     """
 
     template_name = "interviews/answer_detail.html"

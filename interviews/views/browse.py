@@ -21,7 +21,7 @@ from .. import meta
 from ..expressions import IsAnyOf, id_array
 from ..meta import PageMetaMixin, describe
 from ..models import Answer, Interview, Lesson, Question
-from .paging import IdPaginator
+from .paging import CountedPaginator, IdPaginator
 
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
 MAX_LESSON_FILTERS = 8
@@ -104,13 +104,16 @@ class FilteredAnswersMixin:
 
     def get_paginator(self, queryset, per_page, **kwargs):
         if not self.active_lessons:
-            return super().get_paginator(queryset, per_page, **kwargs)
+            return self.unfiltered_paginator(queryset, per_page, **kwargs)
         ordering = self.answer_ordering
 
         def load(ids):
             return Answer.objects.with_ids(ids).for_display().order_by(*ordering)
 
         return IdPaginator(self.filtered_ids, per_page, load, **kwargs)
+
+    def unfiltered_paginator(self, queryset, per_page, **kwargs):
+        return super().get_paginator(queryset, per_page, **kwargs)
 
 
 class HomeView(PageMetaMixin, TemplateView):
@@ -180,7 +183,7 @@ class WithdrawnIsGoneMixin:
 
 
 class MentorDetailView(WithdrawnIsGoneMixin, PageMetaMixin, DetailView):
-    """One interview: 3 queries (interview and mentor, answers, their lessons)."""
+    """One interview: 2 queries (interview and mentor, answers with their lessons)."""
 
     template_name = "interviews/mentor_detail.html"
     context_object_name = "interview"
@@ -194,7 +197,8 @@ class MentorDetailView(WithdrawnIsGoneMixin, PageMetaMixin, DetailView):
     def get_context_data(self, **kwargs):
         answers = (
             self.object.answers.select_related("question")
-            .prefetch_related("tags")
+            .defer("body", "search_vector")
+            .with_lesson_chips()
             .order_by("question__position", "question__pk")
         )
         return super().get_context_data(mentor=self.object.mentor, answers=answers, **kwargs)
@@ -241,9 +245,10 @@ class QuestionListView(PageMetaMixin, ListView):
 class QuestionDetailView(FilteredAnswersMixin, LessonFilterMixin, PageMetaMixin, ListView):
     """Every published answer to one question, paginated, optionally by lesson.
 
-    Queries: question, the question list for previous/next, count (when
-    filtering: the active lessons, then the matching ids), page, the page's
-    lessons, the lessons to filter or narrow by.
+    Queries: question, the question list for previous/next, the page with
+    its answers' lessons, the lessons to filter or narrow by; when filtering,
+    also the active lessons and the matching ids (the count otherwise comes
+    from the question's stored count).
     """
 
     template_name = "interviews/question_detail.html"
@@ -263,6 +268,11 @@ class QuestionDetailView(FilteredAnswersMixin, LessonFilterMixin, PageMetaMixin,
 
     def get_queryset(self):
         return self.base_answers().for_display().order_by(*self.answer_ordering)
+
+    def unfiltered_paginator(self, queryset, per_page, **kwargs):
+        # Every published answer to the question: counted already (counts.py).
+        count = self.question.published_answer_count
+        return CountedPaginator(queryset, per_page, count, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

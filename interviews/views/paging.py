@@ -21,3 +21,16 @@ class IdPaginator(Paginator):
         # Django's documented hook for what a page holds: here, its rows.
         rows = {row.pk: row for row in self.load(list(ids))} if ids else {}
         return super()._get_page([rows[pk] for pk in ids if pk in rows], number, paginator)
+
+
+class CountedPaginator(Paginator):
+    """Pages through a QuerySet whose size is already known (a stored count),
+    so no COUNT(*) runs over the tens of thousands of rows it pages through."""
+
+    def __init__(self, object_list, per_page, count, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.known_count = count
+
+    @property
+    def count(self):
+        return self.known_count

@@ -20,8 +20,8 @@ from .paging import IdPaginator
 class SearchView(LessonFilterMixin, PageMetaMixin, ListView):
     """Ranked results with highlighted snippets, narrowable by question and lesson.
 
-    Queries with results: the matches' ids, the page (with headlines), the
-    page's lessons, questions among the results, lessons among the results;
+    Queries with results: the matches' ids, the page (with headlines and
+    lessons), questions among the results, lessons among the results;
     plus the active question and lessons when filtering. A search that finds
     nothing asks PostgreSQL once more whether the words were all stop words.
     """
