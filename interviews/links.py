@@ -19,6 +19,12 @@ def _pattern(name, arity, urlconf, prefix):
     return reverse(name, urlconf=urlconf, args=[f"slug{n}slug" for n in range(arity)])
 
 
+def slug_url_maker(name):
+    """A function slug -> slug_url(name, slug), for long lists of one kind of link."""
+    url = _pattern(name, 1, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    return lambda slug: url.replace("slug0slug", quote(slug, safe=""), 1)
+
+
 def slug_url(name, *slugs):
     """reverse(name, args=slugs) for URLs whose arguments are all slugs."""
     urlconf = get_urlconf() or settings.ROOT_URLCONF

@@ -18,7 +18,7 @@ def test_lesson_list_shows_lessons_in_use_with_counts(client, questions):
     response = client.get(reverse("interviews:lesson-list"))
 
     assert response.status_code == 200
-    counts = {lesson.name: lesson.answer_count for lesson in response.context["lessons"]}
+    counts = {lesson["name"]: lesson["answer_count"] for lesson in response.context["lessons"]}
     assert counts == {"data quality": 2, "labeling": 1}
     assert "secret lesson" not in response.content.decode()
 

@@ -351,7 +351,8 @@ class LessonListView(FilteredAnswersMixin, LessonFilterMixin, PageMetaMixin, Lis
         if self.active_lessons:
             context["narrowing_lessons"] = self.narrowing_lessons(self.filtered_ids)
         else:
-            context["lessons"] = Lesson.objects.in_use()
+            # Plain values: hundreds of rows, shown as text (lesson_index_items).
+            context["lessons"] = Lesson.objects.in_use().values("name", "slug", "answer_count")
         return context
 
     def page_meta(self, context):
