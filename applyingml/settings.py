@@ -392,8 +392,9 @@ SITE_TAGLINE = (
 
 # How many answers a question or lesson page shows at once.
 ANSWERS_PER_PAGE = 10
-# How many search results a page shows (snippets, so more than whole answers).
-SEARCH_RESULTS_PER_PAGE = 20
+# How many search results a page shows. Each snippet is a ts_headline() over
+# the answer's text, the costliest part of a search after ranking.
+SEARCH_RESULTS_PER_PAGE = 10
 
 
 # --- Logging and error reporting ----------------------------------------------------------

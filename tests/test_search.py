@@ -137,6 +137,22 @@ def test_results_are_paginated_with_their_number(client, questions, settings):
     assert client.get(SEARCH, {"q": "labelling", "page": 9}).status_code == 404
 
 
+def test_only_the_newest_matches_are_ranked_and_the_page_says_so(client, questions, monkeypatch):
+    monkeypatch.setattr("interviews.search.MAX_MATCHES", 3)
+    answers = [
+        answer_by(f"Capped Mentor{n}", questions[n], "Labelling is most of the work.")
+        for n in range(5)
+    ]
+    newest = sorted(answers, key=lambda a: (a.published_at, a.pk), reverse=True)[:3]
+
+    response = search(client, "labelling")
+
+    assert "3+ answers match “labelling” (the newest 3 are ranked)" in response.content.decode()
+    assert sorted(names(response)) == sorted(a.interview.mentor.name for a in newest)
+    one = search(client, "labelling", question=questions[0].slug).content.decode()
+    assert "1 answer matches “labelling”" in one
+
+
 def test_mentor_names_match_with_small_typos(client, questions):
     answer_by("Priya Raman", questions[0], "Start with the user.")
     answer_by("Tomasz Wolski", questions[0], "Start with the data.")
