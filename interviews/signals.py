@@ -25,7 +25,7 @@ from .models import Answer, Interview, Lesson, Mentor, Question, TaggedAnswer, r
 @receiver(post_delete, sender=TaggedAnswer)
 def tagging_changed(sender, instance, **kwargs):
     answers = Answer.objects.filter(pk=instance.content_object_id)
-    answers.update_search_vector()
+    answers.update_search_fields()
     question = answers.published().values_list("question_id", flat=True).first()
     if question is not None:
         refresh_counts([question])

@@ -189,6 +189,37 @@ def test_search_vector_follows_lessons(questions):
     assert found("bandits") == {answer.pk}
 
 
+def test_each_answer_keeps_the_ids_of_its_lessons(questions):
+    answer = AnswerFactory(question=questions[0])
+    other = AnswerFactory(question=questions[1], lessons=["baselines"])
+
+    def stored():
+        answer.refresh_from_db(fields=["lesson_ids"])
+        expected = sorted(
+            TaggedAnswer.objects.filter(content_object=answer).values_list("tag_id", flat=True)
+        )
+        assert answer.lesson_ids == expected
+        return {Lesson.objects.get(pk=pk).name for pk in answer.lesson_ids}
+
+    assert stored() == set()
+    answer.tags.add("monitoring", "baselines")
+    assert stored() == {"monitoring", "baselines"}
+    answer.tags.remove("monitoring")
+    assert stored() == {"baselines"}
+    answer.tags.set(["drift", "shadow mode"])
+    assert stored() == {"drift", "shadow mode"}
+    TaggedAnswer.objects.create(content_object=answer, tag=Lesson.objects.get(name="baselines"))
+    assert stored() == {"drift", "shadow mode", "baselines"}
+    Lesson.objects.get(name="drift").delete()
+    assert stored() == {"shadow mode", "baselines"}
+    Lesson.objects.get(name="baselines").merge([Lesson.objects.get(name="shadow mode")])
+    assert stored() == {"baselines"}
+    answer.tags.clear()
+    assert stored() == set()
+    other.refresh_from_db(fields=["lesson_ids"])
+    assert other.lesson_ids == [Lesson.objects.get(name="baselines").pk]
+
+
 def test_lessons_with_non_ascii_names_get_working_urls(client, questions):
     AnswerFactory(question=questions[0], lessons=["Café culture", "日本語"])
     slugs = set(Lesson.objects.values_list("slug", flat=True))

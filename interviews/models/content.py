@@ -12,7 +12,7 @@ answers on one indexed table, without joining interviews.
 
 Each answer stores the document search finds it by (`Answer.search_vector`):
 saving an answer, its mentor, its question or a lesson, and tagging, refresh
-it through `AnswerQuerySet.update_search_vector()`.
+it through `AnswerQuerySet.update_search_fields()`.
 """
 
 from django.apps import apps as global_apps
@@ -96,12 +96,14 @@ class AnswerQuerySet(models.QuerySet):
         return self.filter(IsAnyOf(F("pk"), id_array(ids)))
 
     def with_lessons(self, lessons):
-        """Answers carrying every one of `lessons` (Lesson rows or ids: an AND filter)."""
-        tagged = self.model.tags.through.objects
-        qs = self
-        for lesson in lessons:
-            qs = qs.filter(Exists(tagged.filter(content_object=OuterRef("pk"), tag=lesson)))
-        return qs
+        """Answers carrying every one of `lessons` (Lesson rows or ids: an AND filter).
+
+        Reads the answers' copy of their lesson ids, `lesson_ids @> {...}`: the
+        GIN index intersects the lessons' answers itself, where joining the
+        tagging rows of two common lessons meant reading tens of thousands.
+        """
+        ids = sorted({getattr(lesson, "pk", lesson) for lesson in lessons})
+        return self.filter(lesson_ids__contains=ids) if ids else self
 
     def with_lesson_chips(self):
         """Each answer's lessons as an array in its row (`lesson_chips`, read
@@ -129,13 +131,14 @@ class AnswerQuerySet(models.QuerySet):
             .with_lesson_chips()
         )
 
-    def update_search_vector(self):
-        """Recompute the stored search document of these answers in one UPDATE.
+    def update_search_fields(self):
+        """Recompute what finds these answers, in one UPDATE: the search
+        document and the copy of their lesson ids.
 
-        What search finds changes when a public answer's document does, so
-        cached pages are invalidated then (update() sends no signals).
+        What readers find changes when a public answer's fields do, so cached
+        pages are invalidated then (update() sends no signals).
         """
-        updated = self.update(search_vector=answer_search_vector())
+        updated = self.update(search_vector=answer_search_vector(), lesson_ids=answer_lesson_ids())
         if updated and self.filter(published_at__isnull=False).exists():
             pagecache.invalidate()
         return updated
@@ -186,6 +189,16 @@ def answer_search_vector(apps=global_apps):
     )
 
 
+def answer_lesson_ids(apps=global_apps):
+    """An answer's lesson ids, sorted, as one SQL expression (see `answer_search_vector()`)."""
+    tagged_model = apps.get_model("interviews", "TaggedAnswer")
+    return ArraySubquery(
+        tagged_model.objects.filter(content_object=OuterRef("pk"))
+        .order_by("tag_id")
+        .values("tag_id")
+    )
+
+
 # --- Models ------------------------------------------------------------------------
 
 
@@ -228,7 +241,7 @@ class Mentor(models.Model):
             self.slug = unique_slug(Mentor, self.name)
         super().save(*args, **kwargs)
         if not adding:  # name, role and company are part of every answer's search document
-            Answer.objects.filter(interview__mentor=self).update_search_vector()
+            Answer.objects.filter(interview__mentor=self).update_search_fields()
 
     def get_absolute_url(self):
         return slug_url("interviews:mentor-detail", self.slug)
@@ -291,7 +304,7 @@ class Question(models.Model):
             self.slug = unique_slug(Question, self.title or self.text[:60])
         super().save(*args, **kwargs)
         if not adding:  # the wording is part of its answers' search documents
-            Answer.objects.filter(question=self).update_search_vector()
+            Answer.objects.filter(question=self).update_search_fields()
 
     def get_absolute_url(self):
         return slug_url("interviews:question-detail", self.slug)
@@ -429,6 +442,14 @@ class Answer(models.Model):
         "lessons", through="TaggedAnswer", blank=True, help_text="Lessons, separated by commas."
     )
     search_vector = SearchVectorField(null=True, editable=False)
+    lesson_ids = ArrayField(
+        models.BigIntegerField(),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="Ids of the answer's lessons, sorted (a copy of its TaggedAnswer rows, "
+        "kept by update_search_fields()), for lesson filters through a GIN index.",
+    )
     published_at = models.DateTimeField(
         null=True,
         blank=True,
@@ -451,6 +472,13 @@ class Answer(models.Model):
         indexes = [
             models.Index(fields=["question", "interview"], name="answer_question_idx"),
             GinIndex(fields=["search_vector"], name="answer_search_idx"),
+            # Lesson filters: public answers carrying every one of some lessons
+            # (`with_lessons()`), intersected inside the index.
+            GinIndex(
+                fields=["lesson_ids"],
+                name="answer_public_lessons_idx",
+                condition=Q(published_at__isnull=False),
+            ),
             # A question page: its public answers, newest first (and their count).
             models.Index(
                 fields=["question", "-published_at", "id"],
@@ -483,7 +511,7 @@ class Answer(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "published_at"}
         super().save(*args, **kwargs)
-        Answer.objects.filter(pk=self.pk).update_search_vector()
+        Answer.objects.filter(pk=self.pk).update_search_fields()
 
     def get_absolute_url(self):
         """The answer's own page (load `interview__mentor` and `question` with it)."""

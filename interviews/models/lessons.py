@@ -87,7 +87,7 @@ class Lesson(TagBase):
             old_slug = Lesson.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
         super().save(*args, **kwargs)
         if old_slug is not None:  # a renamed lesson is found under its new name
-            Answer.objects.filter(tags=self).update_search_vector()
+            Answer.objects.filter(tags=self).update_search_fields()
             if old_slug != self.slug:
                 LessonRedirect.point(old_slug, self)
 
@@ -132,7 +132,7 @@ class Lesson(TagBase):
             Lesson.objects.filter(pk__in=other_ids).delete()
             # Rows moved with update() send no signals: refresh what search
             # finds, the counts, and the cached pages.
-            Answer.objects.filter(tags=self).update_search_vector()
+            Answer.objects.filter(tags=self).update_search_fields()
             refresh_counts()
             pagecache.invalidate()
         return len(moving)

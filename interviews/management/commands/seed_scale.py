@@ -147,12 +147,12 @@ def insert_batch(people, questions, lesson_rows):
     answer_table = Answer._meta.db_table
     with connection.cursor() as cursor:
         columns = (
-            "interview_id, question_id, body, body_html, body_text, published_at, "
-            "created_at, updated_at"
+            "interview_id, question_id, body, body_html, body_text, lesson_ids, "
+            "published_at, created_at, updated_at"
         )
         with cursor.copy(f"COPY {answer_table} ({columns}) FROM STDIN") as copy:
             for interview, p in zip(interviews, people, strict=True):
-                for question, (body, _lessons) in zip(questions, p.answers, strict=True):
+                for question, (body, lessons) in zip(questions, p.answers, strict=True):
                     copy.write_row(
                         (
                             interview.pk,
@@ -160,6 +160,7 @@ def insert_batch(people, questions, lesson_rows):
                             body,
                             scale_data.answer_html(body),
                             scale_data.answer_text(body),
+                            sorted(lesson_rows[index].pk for index in lessons),
                             interview.published_at,  # public: the interview's date
                             interview.published_at,
                             interview.published_at,
@@ -187,7 +188,7 @@ def insert_batch(people, questions, lesson_rows):
 def finish(stdout):
     """What save() and the signals would have done, once for every new row."""
     started = time.monotonic()
-    update_search_vectors(
+    update_search_fields(
         Answer.objects.filter(
             interview__mentor__slug__startswith=SLUG_PREFIX, search_vector__isnull=True
         )
@@ -203,8 +204,8 @@ def finish(stdout):
             cursor.execute(f"{command} {model._meta.db_table}")
 
 
-def update_search_vectors(answers, chunk=4000):
-    """update_search_vector() for `answers`, a chunk of ids at a time on every core.
+def update_search_fields(answers, chunk=4000):
+    """`answers.update_search_fields()`, a chunk of ids at a time on every core.
 
     Stemming 160,000 answers is most of the command's time and PostgreSQL
     spends one core on one statement, so chunks run on as many connections
@@ -216,13 +217,13 @@ def update_search_vectors(answers, chunk=4000):
 
     def update(start):
         try:
-            answers.filter(pk__gte=start, pk__lt=start + chunk).update_search_vector()
+            answers.filter(pk__gte=start, pk__lt=start + chunk).update_search_fields()
         finally:
             connection.close()
 
     starts = range(bounds["low"], bounds["high"] + 1, chunk)
     if len(starts) == 1:  # a few mentors: here, in this connection's transaction
-        answers.update_search_vector()
+        answers.update_search_fields()
         return
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         list(pool.map(update, starts))
