@@ -151,6 +151,22 @@ def test_a_recount_repairs_counts_that_drifted(questions):
     assert_in_step()
 
 
+def test_saving_a_question_or_lesson_loaded_before_a_recount_keeps_the_count(questions):
+    stale_question = Question.objects.get(pk=questions[0].pk)
+    AnswerFactory(question=questions[0], lessons=["drift"])
+    stale_lesson = Lesson.objects.get(name="drift")
+    AnswerFactory(question=questions[1], lessons=["drift"])
+
+    stale_question.title = "Renamed"
+    stale_question.save()
+    stale_lesson.name = "Data drift"
+    stale_lesson.save()
+
+    assert Question.objects.get(pk=questions[0].pk).published_answer_count == 1
+    assert Lesson.objects.get(name="Data drift").published_answer_count == 2
+    assert_in_step()
+
+
 def test_the_rule_is_the_interview_status():
     # The answers' copy is derived from Interview.public_filter(); if the rule
     # ever changes, update_published_at() and Answer.save() change with it.

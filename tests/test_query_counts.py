@@ -16,8 +16,8 @@ PAGES = {
     "{mentor}": 2,  # interview and mentor, answers with their lessons
     "{answer}": 3,  # answer with its lessons, the interview's answers, related ones
     "/questions/": 1,  # questions with their stored counts
-    "{question}": 4,  # question (with its stored count), sequence, page, question's lessons
-    "{question}?tag=common&tag=second": 6,  # + active lessons, ids (the count)
+    "{question}": 3,  # the questions asked (this one too), page, question's lessons
+    "{question}?tag=common&tag=second": 5,  # + active lessons, ids (the count)
     "/lessons/": 1,  # lessons in use with their stored counts
     "/lessons/common/": 4,  # active lessons, ids, page, narrowing
     "/lessons/common/?tag=second": 4,

@@ -121,6 +121,21 @@ def test_follow_up_questions_have_a_page_only_when_answered(client, questions):
     assert "Follow-up question" in response.content.decode()
 
 
+def test_a_retired_question_keeps_its_page_without_a_place_in_the_sequence(client, questions):
+    answer_by("Answered Before", questions[4])
+    questions[4].is_active = False
+    questions[4].save()
+
+    response = client.get(questions[4].get_absolute_url())
+
+    html = response.content.decode()
+    assert response.status_code == 200 and "Answered Before" in html
+    assert response.context["number"] is None and 'rel="next"' not in html
+    # Its neighbours now skip it.
+    after = client.get(questions[3].get_absolute_url()).context["next_question"]
+    assert after == questions[5]
+
+
 def test_unknown_question_is_404(client, db):
     assert client.get("/questions/no-such-question/").status_code == 404
 
@@ -132,10 +147,11 @@ def test_question_page_query_count_is_constant(
     settings.ANSWERS_PER_PAGE = 50
     for n in range(answers):
         answer_by(f"Counted Mentor{n}", questions[2], lessons=["start simple", f"lesson {n}"])
-    # question (its stored count), question sequence, page with lessons, narrowing lessons
-    with django_assert_num_queries(4):
+    # the questions asked (this one and its stored count among them), page with
+    # lessons, narrowing lessons
+    with django_assert_num_queries(3):
         response = client.get(questions[2].get_absolute_url())
     assert len(response.context["answers"]) == answers
     # filtered: + the active lessons, the matching ids
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get(questions[2].get_absolute_url() + "?tag=start-simple")

@@ -33,7 +33,7 @@ from .. import pagecache
 from ..expressions import IsAnyOf, id_array
 from ..links import slug_url
 from ..markdown import html_to_text, render_markdown
-from .counts import refresh_counts
+from .counts import keep_stored_count, refresh_counts
 from .workflow import InterviewWorkflow
 
 
@@ -302,7 +302,7 @@ class Question(models.Model):
         adding = self._state.adding
         if not self.slug:
             self.slug = unique_slug(Question, self.title or self.text[:60])
-        super().save(*args, **kwargs)
+        super().save(*args, **keep_stored_count(self, kwargs))
         if not adding:  # the wording is part of its answers' search documents
             Answer.objects.filter(question=self).update_search_fields()
 

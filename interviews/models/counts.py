@@ -22,6 +22,23 @@ from django.db.models import Count, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 
+def keep_stored_count(instance, save_kwargs):
+    """save() arguments that leave `published_answer_count` to refresh_counts().
+
+    Saving a Question or Lesson loaded before a recount (an editor's form
+    open while mentors publish) would otherwise write its stale copy back,
+    and pages read the stored count as the truth.
+    """
+    if instance._state.adding or save_kwargs.get("update_fields") is not None:
+        return save_kwargs
+    fields = [
+        field.name
+        for field in instance._meta.concrete_fields
+        if not field.primary_key and field.name != "published_answer_count"
+    ]
+    return {**save_kwargs, "update_fields": fields}
+
+
 class LessonUse(models.Model):
     """How many published answers to `question` carry `lesson` (a stored count)."""
 

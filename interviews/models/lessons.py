@@ -17,7 +17,7 @@ from taggit.models import TagBase, TaggedItemBase
 from .. import pagecache
 from ..links import slug_url
 from .content import Answer
-from .counts import refresh_counts
+from .counts import keep_stored_count, refresh_counts
 
 
 class LessonQuerySet(models.QuerySet):
@@ -85,7 +85,7 @@ class Lesson(TagBase):
         old_slug = None
         if self.pk is not None and not self._state.adding:
             old_slug = Lesson.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
-        super().save(*args, **kwargs)
+        super().save(*args, **keep_stored_count(self, kwargs))
         if old_slug is not None:  # a renamed lesson is found under its new name
             Answer.objects.filter(tags=self).update_search_fields()
             if old_slug != self.slug:

@@ -245,10 +245,10 @@ class QuestionListView(PageMetaMixin, ListView):
 class QuestionDetailView(FilteredAnswersMixin, LessonFilterMixin, PageMetaMixin, ListView):
     """Every published answer to one question, paginated, optionally by lesson.
 
-    Queries: question, the question list for previous/next, the page with
-    its answers' lessons, the lessons to filter or narrow by; when filtering,
-    also the active lessons and the matching ids (the count otherwise comes
-    from the question's stored count).
+    Queries: the questions asked (for previous/next, and usually this one:
+    a follow-up is one more), the page with its answers' lessons, the lessons
+    to filter or narrow by; when filtering, also the active lessons and the
+    matching ids (the count otherwise comes from the question's stored count).
     """
 
     template_name = "interviews/question_detail.html"
@@ -260,8 +260,16 @@ class QuestionDetailView(FilteredAnswersMixin, LessonFilterMixin, PageMetaMixin,
         return settings.ANSWERS_PER_PAGE
 
     @cached_property
+    def sequence(self):
+        """The questions asked today, in order: for previous/next, and usually this one."""
+        return list(Question.objects.asked())
+
+    @cached_property
     def question(self):
-        return get_object_or_404(Question, slug=self.kwargs["slug"])
+        slug = self.kwargs["slug"]
+        found = next((question for question in self.sequence if question.slug == slug), None)
+        # A follow-up or retired question is not in the sequence.
+        return found or get_object_or_404(Question, slug=slug)
 
     def base_answers(self):
         return Answer.objects.published().filter(question=self.question)
@@ -276,7 +284,7 @@ class QuestionDetailView(FilteredAnswersMixin, LessonFilterMixin, PageMetaMixin,
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        sequence = list(Question.objects.asked().only("pk", "slug", "title", "position"))
+        sequence = self.sequence
         previous_question = next_question = None
         if self.question in sequence:
             index = sequence.index(self.question)
