@@ -6,7 +6,9 @@ checked for its parts, and the start command is run directly, as the image
 runs it, against the test database.
 """
 
+import gc
 import re
+import runpy
 import signal
 from pathlib import Path
 
@@ -137,3 +139,13 @@ def test_the_start_command_migrates_collects_static_and_serves(tmp_path):
     finally:
         server.process.send_signal(signal.SIGTERM)
         server.stop()
+
+
+def test_gunicorn_freezes_the_imported_project_before_forking_workers():
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert config["preload_app"] is True
+    try:
+        config["when_ready"](server=None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
