@@ -83,6 +83,28 @@ class InterviewQuerySet(models.QuerySet):
         return self.order_by(F("published_at").desc(nulls_last=True), "-pk")
 
 
+# What an answer card, its JSON-LD and its feed entry read (`for_display()`).
+CARD_FIELDS = (
+    "interview_id",
+    "question_id",
+    "body_html",
+    "body_text",
+    "published_at",
+    "updated_at",
+    "question__slug",
+    "question__text",
+    "question__title",
+    "question__position",
+    "interview__mentor_id",
+    "interview__status",
+    "interview__published_at",
+    "interview__mentor__name",
+    "interview__mentor__slug",
+    "interview__mentor__role",
+    "interview__mentor__company",
+)
+
+
 class AnswerQuerySet(models.QuerySet):
     def published(self):
         """Answers of public interviews (the stored outcome of `Interview.public_filter()`)."""
@@ -120,14 +142,16 @@ class AnswerQuerySet(models.QuerySet):
         return self.annotate(lesson_chips=ArraySubquery(chips))
 
     def for_display(self):
-        """Load what an answer card shows, its lessons included, in one query.
+        """Load what an answer card shows (and its JSON-LD and feed entry), its
+        lessons included, in one query.
 
-        What a card never shows (the Markdown source, the search document,
-        the interview's introduction) stays in the database.
+        Only those columns: a page of cards is mostly the time spent turning
+        rows into objects, and the rest (the Markdown source, the search
+        document, the mentor's biography, a dozen timestamps) is never shown.
         """
         return (
             self.select_related("question", "interview__mentor")
-            .defer("body", "search_vector", "interview__intro", "interview__intro_html")
+            .only(*CARD_FIELDS)
             .with_lesson_chips()
         )
 

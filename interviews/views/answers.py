@@ -21,7 +21,11 @@ class AnswerDetailView(WithdrawnIsGoneMixin, PageMetaMixin, DetailView):
 
     def get_object(self, queryset=None):
         return get_object_or_404(
-            Answer.objects.published().for_display(),
+            # The whole mentor: the page shows their biography, photo and links.
+            Answer.objects.published()
+            .select_related("question", "interview__mentor")
+            .defer("body", "search_vector", "interview__intro", "interview__intro_html")
+            .with_lesson_chips(),
             interview__mentor__slug=self.kwargs["slug"],
             question__slug=self.kwargs["question_slug"],
         )
