@@ -84,7 +84,7 @@ EXPECTED = {
     "{mentor}": {"answer_one_per_interview_question", "interviews_answer_interview_id_5c63bfb5"},
     "{answer}": {"answer_public_question_idx", "interviews_answer_question_id_26097093"},
     "/lessons/": {"lesson_in_use_idx"},
-    "{lesson}": {"answer_public_lessons_idx"},
+    "{lesson}": {"tagged_answer_lesson_idx"},
     # With this little data PostgreSQL rightly reads all 480 answers' vectors
     # through any index; at 160,000 it uses the GIN index for rare words and
     # walks answer_public_newest_idx for common ones (docs/performance.md).
