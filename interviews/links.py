@@ -19,16 +19,20 @@ def _pattern(name, arity, urlconf, prefix):
     return reverse(name, urlconf=urlconf, args=[f"slug{n}slug" for n in range(arity)])
 
 
+def _current_pattern(name, arity):
+    # Per URLconf and script prefix, so tests overriding either are safe.
+    return _pattern(name, arity, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+
 def slug_url_maker(name):
     """A function slug -> slug_url(name, slug), for long lists of one kind of link."""
-    url = _pattern(name, 1, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    url = _current_pattern(name, 1)
     return lambda slug: url.replace("slug0slug", quote(slug, safe=""), 1)
 
 
 def slug_url(name, *slugs):
     """reverse(name, args=slugs) for URLs whose arguments are all slugs."""
-    urlconf = get_urlconf() or settings.ROOT_URLCONF
-    url = _pattern(name, len(slugs), urlconf, get_script_prefix())
+    url = _current_pattern(name, len(slugs))
     for n, slug in enumerate(slugs):
         url = url.replace(f"slug{n}slug", quote(slug, safe=""), 1)
     return url
