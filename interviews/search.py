@@ -1,9 +1,9 @@
 """Full-text search over published answers.
 
 `clean_query()` makes what a reader typed safe to hand to PostgreSQL;
-`matching_answers()` is every published answer it finds, `ranked_ids()`
-keeps the newest MAX_MATCHES of them in order of relevance (`ranked()`),
-and `with_headlines()` adds highlighted snippets to a page of them. Matching reads the
+`matching_answers()` is every published answer it finds, `ranked_matches()`
+keeps the newest MAX_MATCHES of them in order of relevance, and
+`with_headlines()` adds highlighted snippets to a page of them. Matching reads the
 stored, GIN-indexed `Answer.search_vector` (see `answer_search_vector()` in
 models.py); no query computes `to_tsvector` over the table.
 `related_answers()` finds further reading for one answer from the same
@@ -17,12 +17,10 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
-    SearchRank,
     TrigramWordSimilarity,
 )
 from django.db import connection
 from django.db.models import (
-    Case,
     Count,
     F,
     FloatField,
@@ -31,8 +29,6 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
-    Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils.html import escape
@@ -107,39 +103,57 @@ def matching_answers(text):
     )
 
 
-def ranked_ids(answers, text, limit=None):
-    """(id, question id) of the newest `limit` of `answers`, best first: one query.
+@dataclass(frozen=True)
+class Match:
+    """One answer a search found: what the results page, its count and its
+    facets need without loading the answer."""
+
+    pk: int
+    question_id: int
+    lesson_ids: list
+
+
+def ranked_matches(answers, text):
+    """The newest MAX_MATCHES of `answers`, best first, as Matches: one query.
 
     Inside, PostgreSQL finds the newest matches through the GIN index when
     the words are rare, or by walking answers newest first until it has
-    enough when they are common; outside, it ranks those. The page, its
-    count and its facets then read these rows only, instead of matching the
-    whole table again each.
-    """
-    newest = answers.order_by(F("published_at").desc(), "-pk").values("pk")[: limit or MAX_MATCHES]
-    best_first = ranked(Answer.objects.filter(pk__in=newest), text)
-    return list(best_first.values_list("pk", "question_id"))
-
-
-def ranked(answers, text):
-    """`answers` best first, annotated with `rank`.
+    enough when they are common; outside, it ranks those rows as they come
+    out of that subquery. Ranking them with `ranked()` instead meant a
+    second lookup of every one by id: twice the time. The page, the count
+    and the facets then read these rows only, instead of matching the whole
+    table again each.
 
     The stored vector is weighted (question and lessons over mentor over
-    text), so SearchRank puts a lesson match above a passing mention. A
-    mentor's name found by similarity alone ranks by how close it is (looked
-    up for those answers only, so ranking joins nothing).
+    text), so ts_rank puts a lesson match above a passing mention; a mentor's
+    name found by similarity alone ranks by how close it is.
     """
-    similarity = Interview.objects.filter(pk=OuterRef("interview_id")).values(
-        similarity=TrigramWordSimilarity(text, "mentor__name")
+    newest = answers.order_by(F("published_at").desc(), "-pk").values_list(
+        "pk", "question_id", "lesson_ids", "interview_id", "published_at", "search_vector"
+    )[:MAX_MATCHES]
+    newest_sql, newest_params = newest.query.sql_with_params()
+    name_sql, name_params = _name_similarities(text).query.sql_with_params()
+    sql = (
+        f"SELECT n.id, n.question_id, n.lesson_ids FROM ({newest_sql}) "
+        "AS n (id, question_id, lesson_ids, interview_id, published_at, search_vector) "
+        f"LEFT JOIN ({name_sql}) AS by_name (interview_id, similarity) "
+        "ON by_name.interview_id = n.interview_id "
+        "ORDER BY ts_rank(n.search_vector, websearch_to_tsquery(%s::regconfig, %s)) "
+        "+ COALESCE(by_name.similarity, 0) DESC, n.published_at DESC, n.id"
     )
-    name_similarity = Case(
-        When(_mentor_name_like(text), then=Subquery(similarity)),
-        default=Value(0.0),
-        output_field=FloatField(),
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*newest_params, *name_params, SEARCH_CONFIG, text))
+        return [Match(*row) for row in cursor.fetchall()]
+
+
+def _name_similarities(text):
+    # (interview id, how close its mentor's name is to `text`) for the few
+    # names similar enough to match at all (`_mentor_name_like()`).
+    return (
+        Interview.objects.filter(mentor__name__trigram_word_similar=text)
+        .order_by()
+        .values_list("pk", TrigramWordSimilarity(text, "mentor__name"))
     )
-    return answers.annotate(
-        rank=SearchRank(F("search_vector"), search_query(text)) + name_similarity
-    ).order_by("-rank", F("published_at").desc(nulls_last=True), "pk")
 
 
 def with_headlines(answers, text):

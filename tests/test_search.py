@@ -243,7 +243,8 @@ def test_search_page_query_count_is_constant(
 ):
     settings.SEARCH_RESULTS_PER_PAGE = 50
     for n in range(count):
-        answer_by(f"Counted Mentor{n}", questions[n % 16], "Shadow deployments.", [f"lesson {n}"])
+        lessons = [f"lesson {n}", "rollouts"]
+        answer_by(f"Counted Mentor{n}", questions[n % 16], "Shadow deployments.", lessons)
     # matches, page with headlines and lessons, question facets, lesson facets
     with django_assert_num_queries(4):
         response = client.get(SEARCH, {"q": "shadow"})

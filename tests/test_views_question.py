@@ -112,6 +112,28 @@ def test_two_lesson_filter_returns_only_answers_with_both(client, questions):
     assert [lesson.name for lesson in response.context["narrowing_lessons"]] == ["data quality"]
 
 
+def test_narrowing_lessons_are_the_most_frequent_then_by_name_at_most_24(client, questions):
+    question = questions[2]
+    # "shared" on all three, "pair" on two, then 30 lessons once each.
+    extras = [f"lesson {n:02}" for n in range(30)]
+    answer_by("First", question, lessons=["filter", "shared", "pair", *extras[:10]])
+    answer_by("Second", question, lessons=["filter", "shared", "pair", *extras[10:20]])
+    answer_by("Third", question, lessons=["filter", "shared", *extras[20:]])
+    answer_by("Not Filtered", question, lessons=["shared", "lesson 99"])
+
+    response = client.get(question.get_absolute_url() + "?tag=filter")
+
+    narrowing = response.context["narrowing_lessons"]
+    assert [(lesson.name, lesson.answer_count) for lesson in narrowing[:3]] == [
+        ("shared", 3),
+        ("pair", 2),
+        ("lesson 00", 1),
+    ]
+    # The active lesson is not offered; ties are cut in name order.
+    assert [lesson.name for lesson in narrowing[2:]] == extras[:22]
+    assert '?tag=filter&amp;tag=shared"' in response.content.decode()
+
+
 def test_follow_up_questions_have_a_page_only_when_answered(client, questions):
     follow_up = FollowUpQuestionFactory()
     assert client.get(follow_up.get_absolute_url()).status_code == 404

@@ -6,10 +6,12 @@ Everything readers see comes through the `published()` QuerySet methods.
 """
 
 import re
+from collections import Counter
+from itertools import chain
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count, F
+from django.db.models import F
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import pluralize
@@ -18,7 +20,6 @@ from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView
 
 from .. import meta
-from ..expressions import IsAnyOf, id_array
 from ..meta import PageMetaMixin, describe
 from ..models import Answer, Interview, Lesson, Question
 from .paging import CountedPaginator, IdPaginator
@@ -76,31 +77,50 @@ class LessonFilterMixin:
     def filter_by_lessons(self, answers):
         return answers.with_lessons(self.active_lessons)
 
-    def narrowing_lessons(self, answer_ids, limit=24):
-        """Lessons found among the answers `answer_ids`, most frequent first, to narrow further."""
-        active = [lesson.pk for lesson in self.active_lessons]
-        return (
-            Lesson.objects.filter(
-                IsAnyOf(F("tagged_answers__content_object_id"), id_array(answer_ids))
-            )
-            .exclude(pk__in=active)
-            .annotate(answer_count=Count("tagged_answers"))
-            .order_by("-answer_count", "name")[:limit]
+    def narrowing_lessons(self, lesson_ids, limit=24):
+        """Lessons found among some answers, most frequent first, to narrow further.
+
+        `lesson_ids` holds each answer's `Answer.lesson_ids`, read with the
+        answers' ids: counting them here is one small query for the names
+        instead of joining every tagging row of thousands of answers.
+        """
+        counts = Counter(chain.from_iterable(lesson_ids))
+        for lesson in self.active_lessons:
+            counts.pop(lesson.pk, None)
+        if not counts:
+            return []
+        # Lessons as frequent as the last one shown are ordered by name, so
+        # all of those are read.
+        least = sorted(counts.values(), reverse=True)[:limit][-1]
+        lessons = list(
+            Lesson.objects.filter(pk__in=[pk for pk, n in counts.items() if n >= least])
+            .only("pk", "name", "slug")
+            .order_by("name")
         )
+        for lesson in lessons:
+            lesson.answer_count = counts[lesson.pk]
+        # Stable: lessons used as often keep the database's order by name.
+        lessons.sort(key=lambda lesson: -lesson.answer_count)
+        return lessons[:limit]
 
 
 class FilteredAnswersMixin:
-    """While filtering by lessons, find the matching answers' ids once, in
-    page order: the count, the page and the lessons to narrow by then read
-    only those rows (see paging.py). Views set `answer_ordering` and
-    `base_answers()`."""
+    """While filtering by lessons, find the matching answers' ids (and their
+    lesson ids) once, in page order: the count, the page and the lessons to
+    narrow by then read only those (see paging.py). Views set
+    `answer_ordering` and `base_answers()`."""
 
     answer_ordering = ()
 
     @cached_property
-    def filtered_ids(self):
+    def filtered(self):
+        """(id, lesson ids) of every matching answer, in page order."""
         answers = self.filter_by_lessons(self.base_answers()).order_by(*self.answer_ordering)
-        return list(answers.values_list("pk", flat=True))
+        return list(answers.values_list("pk", "lesson_ids"))
+
+    @property
+    def filtered_lesson_ids(self):
+        return (lesson_ids for _, lesson_ids in self.filtered)
 
     def get_paginator(self, queryset, per_page, **kwargs):
         if not self.active_lessons:
@@ -110,7 +130,7 @@ class FilteredAnswersMixin:
         def load(ids):
             return Answer.objects.with_ids(ids).for_display().order_by(*ordering)
 
-        return IdPaginator(self.filtered_ids, per_page, load, **kwargs)
+        return IdPaginator([pk for pk, _ in self.filtered], per_page, load, **kwargs)
 
     def unfiltered_paginator(self, queryset, per_page, **kwargs):
         return super().get_paginator(queryset, per_page, **kwargs)
@@ -297,7 +317,7 @@ class QuestionDetailView(FilteredAnswersMixin, LessonFilterMixin, PageMetaMixin,
             next_question=next_question,
             active_lessons=self.active_lessons,
             filter_path=self.request.path,
-            narrowing_lessons=self.narrowing_lessons(self.filtered_ids)
+            narrowing_lessons=self.narrowing_lessons(self.filtered_lesson_ids)
             if self.active_lessons
             else self.question_lessons(),
         )
@@ -357,7 +377,7 @@ class LessonListView(FilteredAnswersMixin, LessonFilterMixin, PageMetaMixin, Lis
         context["active_lessons"] = self.active_lessons
         context["filter_path"] = reverse("interviews:lesson-list")
         if self.active_lessons:
-            context["narrowing_lessons"] = self.narrowing_lessons(self.filtered_ids)
+            context["narrowing_lessons"] = self.narrowing_lessons(self.filtered_lesson_ids)
         else:
             # Plain values: hundreds of rows, shown as text (lesson_index_items).
             context["lessons"] = Lesson.objects.in_use().values("name", "slug", "answer_count")

@@ -20,8 +20,9 @@ from .paging import IdPaginator
 class SearchView(LessonFilterMixin, PageMetaMixin, ListView):
     """Ranked results with highlighted snippets, narrowable by question and lesson.
 
-    Queries with results: the matches' ids, the page (with headlines and
-    lessons), questions among the results, lessons among the results;
+    Queries with results: the matches (ids, questions and lesson ids), the
+    page (with headlines and lessons), the questions and the lessons most
+    found among the results;
     plus the active question and lessons when filtering. A search that finds
     nothing asks PostgreSQL once more whether the words were all stop words.
     """
@@ -50,14 +51,14 @@ class SearchView(LessonFilterMixin, PageMetaMixin, ListView):
 
     @cached_property
     def matches(self):
-        """(id, question id) of the matches, best first (at most
-        search.MAX_MATCHES): found once for the count, the pages and the facets."""
+        """The matches (search.Match), best first (at most search.MAX_MATCHES):
+        found once for the count, the pages and the facets."""
         if not self.query.has_words:
             return []
         answers = search.matching_answers(self.query.text)
         if self.active_question:
             answers = answers.filter(question=self.active_question)
-        return search.ranked_ids(self.filter_by_lessons(answers), self.query.text)
+        return search.ranked_matches(self.filter_by_lessons(answers), self.query.text)
 
     def get_queryset(self):
         return Answer.objects.none()  # the paginator loads each page
@@ -68,11 +69,11 @@ class SearchView(LessonFilterMixin, PageMetaMixin, ListView):
         def load(ids):
             return search.with_headlines(Answer.objects.with_ids(ids).for_display(), text)
 
-        return IdPaginator([pk for pk, _ in self.matches], per_page, load, **kwargs)
+        return IdPaginator([match.pk for match in self.matches], per_page, load, **kwargs)
 
     def question_facets(self):
         """Questions among the results, in the order they are asked, with `hits`."""
-        hits = Counter(question for _, question in self.matches)
+        hits = Counter(match.question_id for match in self.matches)
         questions = list(
             Question.objects.filter(pk__in=hits)
             .only("pk", "slug", "title", "position")
@@ -89,7 +90,7 @@ class SearchView(LessonFilterMixin, PageMetaMixin, ListView):
         context.update(
             query=self.query,
             max_query_length=search.MAX_QUERY_LENGTH,
-            # Only the newest MAX_MATCHES matches are ranked (search.ranked_ids).
+            # Only the newest MAX_MATCHES matches are ranked (search.ranked_matches).
             max_matches=search.MAX_MATCHES,
             only_stop_words=bool(
                 self.query.has_words and not found and search.reduces_to_nothing(self.query.text)
@@ -102,7 +103,9 @@ class SearchView(LessonFilterMixin, PageMetaMixin, ListView):
             + ([("question", active_question.slug)] if active_question else []),
         )
         if found:
-            context["narrowing_lessons"] = self.narrowing_lessons([pk for pk, _ in self.matches])
+            context["narrowing_lessons"] = self.narrowing_lessons(
+                match.lesson_ids for match in self.matches
+            )
             if not active_question:
                 context["question_facets"] = self.question_facets()
         return context
