@@ -2,8 +2,14 @@
 
     gunicorn --config gunicorn.conf.py applyingml.wsgi
 
-Threaded workers: a page spends most of its time waiting on PostgreSQL, so a
-few processes with several threads each serve many readers in little memory.
+Processes, not threads: an uncached page spends most of its time in
+Python (rendering, building objects), not waiting on PostgreSQL, so threads
+of one process mostly wait for each other's GIL. Measured with `make bench`
+on 2 cores at 160,000 answers, 4 workers x 4 threads served a question page
+150 times a second, a search 55; 5 workers x 1 thread, 190 and 76, in the
+same memory per worker (about 65 MB). gthread with one thread still keeps
+connections alive, which sync workers would not.
+
 Each thread keeps one persistent database connection (DATABASE_CONN_MAX_AGE),
 so WORKERS x THREADS must stay below the server's max_connections.
 """
@@ -14,8 +20,9 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 worker_class = "gthread"
-workers = int(os.environ.get("GUNICORN_WORKERS", min(multiprocessing.cpu_count() * 2, 8)))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# gunicorn's advice, 2 x cores + 1: one process can run while another waits.
+workers = int(os.environ.get("GUNICORN_WORKERS", min(multiprocessing.cpu_count() * 2 + 1, 9)))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 # A request that takes longer than this is stuck: the worker is replaced.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20

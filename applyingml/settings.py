@@ -165,8 +165,8 @@ def database_url():
 
 
 def database_config(url):
-    # Persistent connections rather than psycopg's pool: gunicorn's threads
-    # each keep one connection for CONN_MAX_AGE seconds, which removes the
+    # Persistent connections rather than psycopg's pool: gunicorn's workers
+    # (and their threads, if any) each keep one connection for CONN_MAX_AGE seconds, which removes the
     # connect cost from every request just as a pool would, without a pool's
     # size to tune per process; past one host, PgBouncer pools across all of
     # them (docs/deploy.md). See docs/performance.md for the measurements.

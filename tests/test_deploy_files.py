@@ -149,3 +149,15 @@ def test_gunicorn_freezes_the_imported_project_before_forking_workers():
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def test_gunicorn_runs_processes_of_one_thread_by_default(monkeypatch):
+    # Pages are CPU-bound Python: threads of one process would queue on its
+    # GIL (gunicorn.conf.py has the measurements).
+    monkeypatch.delenv("GUNICORN_WORKERS", raising=False)
+    monkeypatch.delenv("GUNICORN_THREADS", raising=False)
+    monkeypatch.setattr("multiprocessing.cpu_count", lambda: 2)
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert (config["worker_class"], config["workers"], config["threads"]) == ("gthread", 5, 1)
+    monkeypatch.setenv("GUNICORN_THREADS", "4")
+    assert runpy.run_path(str(ROOT / "gunicorn.conf.py"))["threads"] == 4
