@@ -225,3 +225,28 @@ def test_a_cache_outage_does_not_lock_editors_out(client, staff, monkeypatch):
     monkeypatch.setattr("applyingml.ratelimit.cache.add", down)
     assert login(client, "ed@example.com", "wrong").status_code == 200
     assert login(client, "ed@example.com", "the-right-password").status_code == 302
+
+
+def test_markup_built_in_python_escapes_what_people_typed(client, questions):
+    # Answer cards, lesson chips and narrowing links are built in Python
+    # (templatetags/interviews.py), outside the template's autoescaping.
+    hostile = '<img src=x onerror="alert(1)">&'
+    answer = AnswerFactory(
+        question=questions[0],
+        interview__mentor__name=hostile,
+        interview__mentor__role=hostile,
+        lessons=[hostile, "plain"],
+    )
+    mentor_url = answer.interview.mentor.get_absolute_url()
+    pages = [
+        questions[0].get_absolute_url(),
+        "/lessons/plain/",
+        mentor_url,
+        answer.get_absolute_url(),
+        "/search/?q=plain",
+    ]
+    escaped = "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&amp;"
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert "<img src=x" not in html, url
+        assert escaped in html, url
