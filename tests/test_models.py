@@ -194,11 +194,14 @@ def test_each_answer_keeps_the_ids_of_its_lessons(questions):
     other = AnswerFactory(question=questions[1], lessons=["baselines"])
 
     def stored():
-        answer.refresh_from_db(fields=["lesson_ids"])
+        answer.refresh_from_db(fields=["lesson_ids", "question_lessons"])
         expected = sorted(
             TaggedAnswer.objects.filter(content_object=answer).values_list("tag_id", flat=True)
         )
         assert answer.lesson_ids == expected
+        # The same lessons, keyed by the answer's question.
+        keys = sorted(f"{answer.question_id}:{pk}" for pk in expected)
+        assert sorted(answer.question_lessons) == keys
         return {Lesson.objects.get(pk=pk).name for pk in answer.lesson_ids}
 
     assert stored() == set()
@@ -216,8 +219,27 @@ def test_each_answer_keeps_the_ids_of_its_lessons(questions):
     assert stored() == {"baselines"}
     answer.tags.clear()
     assert stored() == set()
-    other.refresh_from_db(fields=["lesson_ids"])
+    other.refresh_from_db(fields=["lesson_ids", "question_lessons"])
     assert other.lesson_ids == [Lesson.objects.get(name="baselines").pk]
+    assert other.question_lessons == [f"{questions[1].pk}:{other.lesson_ids[0]}"]
+    # An answer moved to another question is found under that question.
+    answer.tags.add("drift")
+    answer.question = questions[2]
+    answer.save()
+    assert stored() == {"drift"}
+
+
+def test_answering_with_lessons_finds_a_questions_answers_carrying_all_of_them(questions):
+    both = AnswerFactory(question=questions[0], lessons=["baselines", "drift"])
+    AnswerFactory(question=questions[0], lessons=["baselines"])
+    AnswerFactory(question=questions[1], lessons=["baselines", "drift"])
+    lessons = list(Lesson.objects.filter(name__in=["baselines", "drift"]))
+
+    found = Answer.objects.answering_with_lessons(questions[0], lessons)
+
+    assert list(found) == [both]
+    assert Answer.objects.answering_with_lessons(questions[0], lessons[:1]).count() == 2
+    assert Answer.objects.answering_with_lessons(questions[0], []).count() == 2
 
 
 def test_lessons_with_non_ascii_names_get_working_urls(client, questions):

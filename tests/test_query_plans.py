@@ -80,7 +80,7 @@ EXPECTED = {
     "/": {"interview_public_newest_idx"},
     "/mentors/": {"interview_public_newest_idx"},
     "{question}": {"answer_public_question_idx"},
-    "{filtered}": {"answer_public_lessons_idx"},
+    "{filtered}": {"answer_public_q_lessons_idx"},
     "{mentor}": {"answer_one_per_interview_question", "interviews_answer_interview_id_5c63bfb5"},
     "{answer}": {"answer_public_question_idx", "interviews_answer_question_id_26097093"},
     "/lessons/": {"lesson_in_use_idx"},

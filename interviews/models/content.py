@@ -23,7 +23,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Concat, JSONObject
+from django.db.models.functions import Cast, Concat, JSONObject
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
@@ -133,6 +133,20 @@ class AnswerQuerySet(models.QuerySet):
             return self.filter(Exists(tagged.filter(content_object=OuterRef("pk"), tag_id=ids[0])))
         return self.filter(lesson_ids__contains=ids) if ids else self
 
+    def answering_with_lessons(self, question, lessons):
+        """Answers to `question` carrying every one of `lessons` (Lesson rows or ids).
+
+        Read from `question_lessons` through its GIN index: the index keeps
+        the answers of each (question, lesson) pair, a sixteenth of each
+        lesson's answers, so a question page filtered by two common lessons
+        reads a few thousand index entries instead of three lists of ten
+        thousand or more (the question's answers and each lesson's).
+        """
+        ids = {getattr(lesson, "pk", lesson) for lesson in lessons}
+        keys = sorted(question_lesson_key(question.pk, pk) for pk in ids)
+        answers = self.filter(question=question)
+        return answers.filter(question_lessons__contains=keys) if keys else answers
+
     def with_lesson_chips(self):
         """Each answer's lessons as an array in its row (`lesson_chips`, read
         through `Answer.shown_lessons`), sorted by name.
@@ -163,12 +177,16 @@ class AnswerQuerySet(models.QuerySet):
 
     def update_search_fields(self):
         """Recompute what finds these answers, in one UPDATE: the search
-        document and the copy of their lesson ids.
+        document and the copies of their lesson ids.
 
         What readers find changes when a public answer's fields do, so cached
         pages are invalidated then (update() sends no signals).
         """
-        updated = self.update(search_vector=answer_search_vector(), lesson_ids=answer_lesson_ids())
+        updated = self.update(
+            search_vector=answer_search_vector(),
+            lesson_ids=answer_lesson_ids(),
+            question_lessons=answer_question_lessons(),
+        )
         if updated and self.filter(published_at__isnull=False).exists():
             pagecache.invalidate()
         return updated
@@ -226,6 +244,29 @@ def answer_lesson_ids(apps=global_apps):
         tagged_model.objects.filter(content_object=OuterRef("pk"))
         .order_by("tag_id")
         .values("tag_id")
+    )
+
+
+def question_lesson_key(question_id, lesson_id):
+    """The entry of `Answer.question_lessons` for one lesson of an answer to one question."""
+    return f"{question_id}:{lesson_id}"
+
+
+def answer_question_lessons(apps=global_apps):
+    """An answer's `question_lessons`, as one SQL expression (see `question_lesson_key()`)."""
+    tagged_model = apps.get_model("interviews", "TaggedAnswer")
+    text = models.TextField()
+    return ArraySubquery(
+        tagged_model.objects.filter(content_object=OuterRef("pk"))
+        .order_by("tag_id")
+        .values(
+            key=Concat(
+                Cast(OuterRef("question_id"), text),
+                Value(":"),
+                Cast("tag_id", text),
+                output_field=text,
+            )
+        )
     )
 
 
@@ -480,6 +521,14 @@ class Answer(models.Model):
         help_text="Ids of the answer's lessons, sorted (a copy of its TaggedAnswer rows, "
         "kept by update_search_fields()), for lesson filters through a GIN index.",
     )
+    question_lessons = ArrayField(
+        models.TextField(),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="'question id:lesson id' for each of the answer's lessons (kept by "
+        "update_search_fields()), for a question's answers filtered by lessons.",
+    )
     published_at = models.DateTimeField(
         null=True,
         blank=True,
@@ -507,6 +556,12 @@ class Answer(models.Model):
             GinIndex(
                 fields=["lesson_ids"],
                 name="answer_public_lessons_idx",
+                condition=Q(published_at__isnull=False),
+            ),
+            # A question page filtered by lessons (`answering_with_lessons()`).
+            GinIndex(
+                fields=["question_lessons"],
+                name="answer_public_q_lessons_idx",
                 condition=Q(published_at__isnull=False),
             ),
             # A question page: its public answers, newest first (and their count).

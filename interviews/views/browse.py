@@ -294,7 +294,12 @@ class QuestionDetailView(FilteredAnswersMixin, LessonFilterMixin, PageMetaMixin,
     def base_answers(self):
         return Answer.objects.published().filter(question=self.question)
 
+    def filter_by_lessons(self, answers):
+        return answers.answering_with_lessons(self.question, self.active_lessons)
+
     def get_queryset(self):
+        if self.active_lessons:
+            return Answer.objects.none()  # the paginator loads each page (FilteredAnswersMixin)
         return self.base_answers().for_display().order_by(*self.answer_ordering)
 
     def unfiltered_paginator(self, queryset, per_page, **kwargs):

@@ -40,6 +40,7 @@ from interviews.models import (
     TaggedAnswer,
     refresh_counts,
 )
+from interviews.models.content import question_lesson_key
 
 SLUG_PREFIX = "scale-"
 BATCH = 1000
@@ -147,7 +148,7 @@ def insert_batch(people, questions, lesson_rows):
     answer_table = Answer._meta.db_table
     with connection.cursor() as cursor:
         columns = (
-            "interview_id, question_id, body, body_html, body_text, lesson_ids, "
+            "interview_id, question_id, body, body_html, body_text, lesson_ids, question_lessons, "
             "published_at, created_at, updated_at"
         )
         with cursor.copy(f"COPY {answer_table} ({columns}) FROM STDIN") as copy:
@@ -161,6 +162,10 @@ def insert_batch(people, questions, lesson_rows):
                             scale_data.answer_html(body),
                             scale_data.answer_text(body),
                             sorted(lesson_rows[index].pk for index in lessons),
+                            sorted(
+                                question_lesson_key(question.pk, lesson_rows[index].pk)
+                                for index in lessons
+                            ),
                             interview.published_at,  # public: the interview's date
                             interview.published_at,
                             interview.published_at,
