@@ -90,18 +90,23 @@ class LessonFilterMixin:
         if not counts:
             return []
         # Lessons as frequent as the last one shown are ordered by name, so
-        # all of those are read.
+        # all of those are read: as plain rows, since most of them are often
+        # tied at one answer and only `limit` are shown (a model instance
+        # for each cost 2 ms of a filtered page).
         least = sorted(counts.values(), reverse=True)[:limit][-1]
-        lessons = list(
+        rows = list(
             Lesson.objects.filter(pk__in=[pk for pk, n in counts.items() if n >= least])
-            .only("pk", "name", "slug")
             .order_by("name")
+            .values_list("pk", "name", "slug")
         )
-        for lesson in lessons:
-            lesson.answer_count = counts[lesson.pk]
         # Stable: lessons used as often keep the database's order by name.
-        lessons.sort(key=lambda lesson: -lesson.answer_count)
-        return lessons[:limit]
+        rows.sort(key=lambda row: -counts[row[0]])
+        lessons = []
+        for pk, name, slug in rows[:limit]:
+            lesson = Lesson(pk=pk, name=name, slug=slug)
+            lesson.answer_count = counts[pk]
+            lessons.append(lesson)
+        return lessons
 
 
 class FilteredAnswersMixin:
