@@ -90,9 +90,9 @@ class LessonFilterMixin:
         if not counts:
             return []
         # Lessons as frequent as the last one shown are ordered by name, so
-        # all of those are read: as plain rows, since most of them are often
-        # tied at one answer and only `limit` are shown (a model instance
-        # for each cost 2 ms of a filtered page).
+        # all of those are read: as plain rows, since many are often tied at
+        # one answer and only `limit` are shown (a model instance for each of
+        # ~130 cost about 0.5 ms of a filtered page).
         least = sorted(counts.values(), reverse=True)[:limit][-1]
         rows = list(
             Lesson.objects.filter(pk__in=[pk for pk, n in counts.items() if n >= least])
