@@ -166,6 +166,26 @@ def test_search_vector_follows_the_answer_its_mentor_and_its_question(questions)
     assert found("hyperparameters") == {answer.pk}
 
 
+def test_saving_only_the_body_refreshes_everything_derived_from_it(questions):
+    answer = AnswerFactory(question=questions[0], body="Gradient boosting.")
+    answer.body = "*Logistic* regression."
+    answer.save(update_fields=["body", "updated_at"])
+
+    answer.refresh_from_db()
+    assert answer.body_html == "<p><em>Logistic</em> regression.</p>"
+    assert answer.body_text == "Logistic regression."
+    assert found("boosting") == set() and found("regression") == {answer.pk}
+
+
+def test_saving_a_questions_alternative_wordings_leaves_search_documents_alone(
+    questions, django_assert_num_queries
+):
+    question = questions[0]
+    question.alternative_texts = ["An older wording?"]
+    with django_assert_num_queries(1):  # the UPDATE of the question, no answer refresh
+        question.save(update_fields=["alternative_texts", "updated_at"])
+
+
 def test_search_vector_follows_lessons(questions):
     answer = AnswerFactory(question=questions[0], body="Short answer.")
     answer.tags.add("Causal inference")

@@ -374,7 +374,9 @@ class Question(models.Model):
         if not self.slug:
             self.slug = unique_slug(Question, self.title or self.text[:60])
         super().save(*args, **keep_stored_count(self, kwargs))
-        if not adding:  # the wording is part of its answers' search documents
+        fields = kwargs.get("update_fields")
+        if not adding and (fields is None or "text" in fields):
+            # The wording is part of its answers' search documents.
             Answer.objects.filter(question=self).update_search_fields()
 
     def get_absolute_url(self):
@@ -594,7 +596,12 @@ class Answer(models.Model):
         # in-memory form. Interview.save() keeps existing answers in step.
         self.published_at = self.interview.published_at if self.interview.is_public else None
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "published_at"}
+            fields = {*kwargs["update_fields"], "published_at"}
+            if "body" in fields:
+                # Everything readers see of the text (pages, search, snippets,
+                # feeds, descriptions, JSON-LD) reads these, not `body`.
+                fields |= {"body_html", "body_text"}
+            kwargs["update_fields"] = fields
         super().save(*args, **kwargs)
         Answer.objects.filter(pk=self.pk).update_search_fields()
 
