@@ -112,6 +112,9 @@ def test_export_writes_the_import_format(content, tmp_path):
           - Focus
           ? 'You said: {"very " * 30}long projects pay off. Which one paid off most?'
           : - Patience
+        follow_ups:
+        - What’s on your desk — right now?
+        - 'You said: {"very " * 30}long projects pay off. Which one paid off most?'
         ---
 
         Zoë on *search* — and maps.

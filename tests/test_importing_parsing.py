@@ -5,7 +5,8 @@ from textwrap import dedent
 
 import pytest
 
-from interviews.importing import ImportFileError, parse_interview
+from interviews.importing import ImportFileError, ImportSkipped, parse_interview
+from interviews.importing.pasted import Paste
 
 
 def parse(text):
@@ -355,8 +356,7 @@ def test_windows_newlines_byte_order_mark_and_trailing_spaces():
         ("---\nlinks:\n  website: javascript:alert(1)\n---\n### Q?\n\nA.", "not an http"),
         ("---\nlinks:\n  myspace: https://x.example\n---\n### Q?\n\nA.", "unknown link myspace"),
         ("---\nname: [Ada, Bob]\n---\n### Q?\n\nA.", "'name' should be text"),
-        ("---\nname: Ada\n---\nJust some thoughts, no questions.\n", "no questions found"),
-        ("", "no questions found"),
+        ("---\nname: Ada\n---\n" + "Just some thoughts, no questions. " * 10, "no questions found"),
     ],
 )
 def test_broken_files_say_why(text, reason):
@@ -381,3 +381,193 @@ def test_a_file_too_large_to_be_an_interview_is_refused():
         ImportFileError, match=r"too large to be an interview \(over 1,000,000 bytes\)"
     ):
         parse_interview(b"x" * 1_000_001)
+
+
+# --- ApplyingML's shape -----------------------------------------------------------------
+
+APPLYINGML = """
+---
+name: "Ada Example"
+role: "Senior Applied Scientist @ Example Corp"
+description: ""
+date: "2021-9-7"
+slug: "/mentors/ada-example/"
+type: "mentor"
+---
+
+Learn more about Ada on her [site](https://ada.example.com/), [Twitter](https://twitter.com/ada), and [LinkedIn](https://www.linkedin.com/in/ada/).
+
+### *How do you spend your time day-to-day?*
+
+Reading.
+"""
+
+
+def test_applyingml_front_matter_is_read_as_it_is_written():
+    parsed = parse(APPLYINGML)
+    front = parsed.front
+    assert (front.name, front.slug, front.role, front.company, front.bio) == (
+        "Ada Example",
+        "ada-example",
+        "Senior Applied Scientist",
+        "Example Corp",
+        "",
+    )
+    assert front.date == dt.date(2021, 9, 7)
+    assert front.links == {
+        "website": "https://ada.example.com/",
+        "linkedin": "https://www.linkedin.com/in/ada/",
+        "github": "",
+        "x": "https://twitter.com/ada",
+    }
+    assert parsed.intro == ""
+    assert [q.text for q in parsed.questions] == ["How do you spend your time day-to-day?"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "links", "intro"),
+    [
+        (
+            "Learn more about Bo at [LinkedIn](https://linkedin.com/in/bo) and "
+            "[Twitter](https://x.com/bo).",
+            {"linkedin": "https://linkedin.com/in/bo", "x": "https://x.com/bo"},
+            "",
+        ),
+        (
+            "Learn more about Bo on his [blog](https://bo.example.net/posts) and "
+            "[GitHub](https://github.com/bo). Bo also mentors new analysts.",
+            {"website": "https://bo.example.net/posts", "github": "https://github.com/bo"},
+            "Bo also mentors new analysts.",
+        ),
+        (
+            "learn more about Bo on their [site](https://bo.example.net/).\n\nA second paragraph.",
+            {"website": "https://bo.example.net/"},
+            "A second paragraph.",
+        ),
+    ],
+)
+def test_the_learn_more_sentence_becomes_profile_links(sentence, links, intro):
+    text = f"---\nname: Bo\n---\n\n{sentence}\n\n### How do you spend your time day-to-day?\n\nA.\n"
+    parsed = parse_interview(text.encode())
+    assert {k: v for k, v in parsed.front.links.items() if v} == links
+    assert parsed.intro == intro
+
+
+def test_a_link_with_no_profile_field_keeps_the_sentence():
+    sentence = (
+        "Learn more about Bo on his [site](https://bo.example.net), [Twitter](https://x.com/bo) "
+        "and the [community](https://forum.example.org/u/bo)."
+    )
+    text = f"---\nname: Bo\n---\n\n{sentence}\n\n### How do you spend your time day-to-day?\n\nA.\n"
+    parsed = parse_interview(text.encode())
+    assert parsed.intro == sentence
+    assert parsed.front.links["x"] == "https://x.com/bo"
+    assert parsed.notes == [
+        "the 'Learn more about' sentence stays in the intro: no profile field for "
+        "https://forum.example.org/u/bo"
+    ]
+
+
+def test_homepage_is_the_website_and_a_site_link_to_it_fits():
+    text = APPLYINGML.replace(
+        'type: "mentor"', 'type: "mentor"\nhomepage: "https://ada.example.com"'
+    )
+    assert parse(text).front.links["website"] == "https://ada.example.com"
+    assert parse(text).intro == ""
+
+
+def test_explicit_company_and_bio_win_over_the_applyingml_keys():
+    text = APPLYINGML.replace(
+        'description: ""', 'description: "From the old site."\nbio: Mine.\ncompany: Other Co'
+    )
+    front = parse(text).front
+    assert (front.role, front.company, front.bio) == (
+        "Senior Applied Scientist",
+        "Other Co",
+        "Mine.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (APPLYINGML.replace('type: "mentor"', 'type: "template"'), "type: template"),
+        (
+            "---\nname: Sol\n---\n\nLearn more about Sol on their [X](https://x.com/sol).\n\n"
+            "Coming soon!\n",
+            "no questions: placeholder",
+        ),
+        ("", "no questions: placeholder"),
+    ],
+)
+def test_templates_and_placeholders_are_skipped_not_failed(text, reason):
+    with pytest.raises(ImportSkipped, match=reason):
+        parse(text)
+
+
+def test_older_bold_question_lines_are_read_too():
+    text = APPLYINGML.replace(
+        "### *How do you spend your time day-to-day?*", "**How do you spend your time day-to-day?**"
+    )
+    assert [q.text for q in parse(text).questions] == ["How do you spend your time day-to-day?"]
+
+
+# --- Pasted text ------------------------------------------------------------------------
+
+POST = """This week on the blog: a conversation with Ada about forecasting.
+
+She has built models for ten years.
+
+How do you spend your time day-to-day?
+
+Reading “papers”, mostly.
+
+And meetings.
+
+“What’s your favourite editor?”
+
+Vim.
+
+More articles about machine learning
+
+Disclosure: some links are affiliate links.
+"""
+
+
+def test_a_paste_starts_at_the_first_question_and_ends_before_the_footer():
+    paste = Paste(POST)
+    assert (paste.start, paste.end) == (3, 7)
+    assert [block.role for block in paste.blocks] == [
+        "left out: before the start",
+        "left out: before the start",
+        "question 1",
+        "answer to question 1",
+        "answer to question 1",
+        "question 2",
+        "answer to question 2",
+        "left out: after the end",
+        "left out: after the end",
+    ]
+    parsed = parse_interview(paste.cut().encode())
+    assert [(q.text, q.answer) for q in parsed.questions] == [
+        ("How do you spend your time day-to-day?", "Reading “papers”, mostly.\n\nAnd meetings."),
+        ("What’s your favourite editor?", "Vim."),  # its quotes are not part of the question
+    ]
+
+
+def test_the_editor_moves_the_start_and_end():
+    paste = Paste(POST, start=2, end=8)
+    assert [block.role for block in paste.blocks][:3] == [
+        "left out: before the start",
+        "intro",
+        "question 1",
+    ]
+    assert paste.blocks[7].role == "answer to question 2"
+    parsed = parse_interview(paste.cut().encode())
+    assert parsed.intro == "She has built models for ten years."
+    assert parsed.questions[-1].answer == "Vim.\n\nMore articles about machine learning"
+
+
+def test_a_start_or_end_out_of_range_falls_back_to_the_defaults():
+    paste = Paste(POST, start=99, end=1)
+    assert (paste.start, paste.end) == (3, 7)

@@ -8,11 +8,19 @@ records no event. The file is the source of truth for what it says: answers
 it no longer has are deleted, and keys its front matter leaves out (role,
 company, links, lessons) are left as they are.
 
+Before anything is written, every question of the file is placed: matched
+to a standard question, mapped by the editor, or confirmed as a follow-up
+(`decisions.py`). A file with a question nobody has placed yet is held:
+nothing of it is saved, and the report lists the nearest standard questions.
+A wording the editor mapped is stored as an alternative wording of its
+question, so the next file that uses it matches by itself.
+
 Each file is saved in its own transaction, so a file that fails halfway
 leaves nothing behind and the others still import. A dry run wraps them all
 in one more transaction and rolls it back.
 """
 
+import dataclasses
 import datetime as dt
 import re
 from contextlib import nullcontext
@@ -24,9 +32,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from ..models import Answer, Interview, InterviewEvent, Mentor, Question
+from .decisions import FOLLOW_UP, resolve
 from .matching import INLINE_LINK, REFERENCE_LINK, QuestionMatcher, normalise
-from .parsing import ImportFileError, parse_interview
-from .report import FileReport, ImportReport
+from .parsing import ImportFileError, ImportSkipped, parse_interview
+from .report import FileReport, ImportReport, Undecided
 
 FOLLOW_UP_TITLE_LENGTH = 80  # Question.title's max_length
 PUBLISHABLE = {Interview.Status.DRAFT, Interview.Status.SUBMITTED, Interview.Status.REJECTED}
@@ -38,15 +47,31 @@ class ImportOptions:
     role: str = ""  # overrides the front matter's role
     publish: bool = False
     dry_run: bool = False
+    # The editor's decisions: [(wording, question slug or "follow-up")].
+    decisions: list = dataclasses.field(default_factory=list)
+    follow_ups: bool = False  # every question no standard question matches is a follow-up
 
 
-def import_files(sources, options):
+@dataclass
+class Placed:
+    """Where one of the file's questions goes."""
+
+    parsed: object  # ParsedQuestion
+    question: Question | None  # None: a follow-up, created when the file is saved
+    how: str
+    learn: bool = False  # store the file's wording as an alternative of `question`
+
+
+def import_files(sources, options, progress=None):
     """Import (name, bytes) pairs and return an ImportReport.
 
     `bytes` may instead be an ImportFileError raised while reading the file;
-    it is reported like any other broken file.
+    it is reported like any other broken file. `progress` is called with each
+    file's FileReport as soon as it is done. Raises decisions.MappingError for
+    a decision that names no standard question, before anything is read.
     """
     matcher = QuestionMatcher(Question.objects.standard())
+    mapping = resolve(options.decisions, matcher.questions)
     report = ImportReport(dry_run=options.dry_run)
     mentors_seen = {}  # slug -> file name: two files for one mentor would overwrite each other
     with transaction.atomic() if options.dry_run else nullcontext():
@@ -57,7 +82,11 @@ def import_files(sources, options):
                     raise data
                 parsed = parse_interview(data)
                 with transaction.atomic():
-                    FileImport(parsed, name, options, matcher, file_report).run(mentors_seen)
+                    FileImport(parsed, name, options, matcher, mapping, file_report).run(
+                        mentors_seen
+                    )
+            except ImportSkipped as exc:
+                file_report.skip(str(exc))
             except ImportFileError as exc:
                 file_report.fail(str(exc))
             except IntegrityError as exc:
@@ -67,6 +96,8 @@ def import_files(sources, options):
                 # A value the columns cannot hold (e.g. a name too long): this file only.
                 file_report.fail(f"the database refused a value: {str(exc).splitlines()[0]}")
             report.files.append(file_report)
+            if progress:
+                progress(file_report)
         if options.dry_run:
             transaction.set_rollback(True)
     return report
@@ -94,9 +125,10 @@ def published_at_for(date):
 class FileImport:
     """Saves one parsed file and fills in its FileReport."""
 
-    def __init__(self, parsed, name, options, matcher, report):
+    def __init__(self, parsed, name, options, matcher, mapping, report):
         self.parsed, self.front = parsed, parsed.front
         self.name, self.options, self.matcher, self.report = name, options, matcher, report
+        self.mapping = mapping
         report.notes.extend(parsed.notes)
 
     def run(self, mentors_seen):
@@ -113,11 +145,16 @@ class FileImport:
 
         mentor = Mentor.objects.filter(slug=slug).first()
         interview = self.find_interview(mentor)
+        placed, undecided = self.place_questions(interview)
+        if undecided:
+            mentors_seen[slug] = self.name
+            self.report.hold(name, undecided)
+            return
         created = interview is None
         status_before = "" if created else interview.status
         mentor = self.save_mentor(mentor, slug, name)
         interview = self.save_interview(mentor, interview)
-        self.save_answers(interview, self.resolve_questions(interview))
+        self.save_answers(interview, self.save_questions(placed, interview))
         self.apply_status(interview)
 
         mentors_seen[slug] = self.name
@@ -222,8 +259,13 @@ class FileImport:
             interview.save(update_fields=[*changed, "updated_at"])
         return interview
 
-    def resolve_questions(self, interview):
-        """[(ParsedQuestion, Question, how it matched)], creating follow-ups as needed."""
+    def place_questions(self, interview):
+        """([Placed] for the answered questions, [Undecided]); reads, never writes.
+
+        In order: the editor's mapping, then the matcher, then follow-ups
+        decided before (the file's `follow_ups:`, the interview's own, or
+        `--follow-ups`). What is left is undecided.
+        """
         asked = []
         seen = {}
         for parsed in self.parsed.questions:
@@ -237,18 +279,62 @@ class FileImport:
                 asked.append(parsed)
             else:
                 self.report.notes.append(f"line {parsed.line}: no answer, skipped: {parsed.text}")
+
+        placed = [None] * len(asked)
+        mapped = {}  # standard question pk -> file line
+        for index, parsed in enumerate(asked):
+            target = self.mapping.get(normalise(parsed.text))
+            if target == FOLLOW_UP:
+                placed[index] = Placed(parsed, None, "follow-up, as the editor decided")
+            elif target is not None:
+                if target.pk in mapped:
+                    raise ImportFileError(
+                        f"line {parsed.line}: mapped to question {target.position}, "
+                        f"which line {mapped[target.pk]} is mapped to as well"
+                    )
+                mapped[target.pk] = parsed.line
+                learn = not self.matcher.knows(target, parsed.text)
+                how = f"question {target.position}, as the editor mapped it"
+                placed[index] = Placed(parsed, target, how, learn=learn)
+
+        rest = [index for index in range(len(asked)) if placed[index] is None]
+        matches = self.matcher.match_all([asked[i].text for i in rest], exclude=set(mapped))
+        decided = {normalise(text) for text in self.front.follow_ups}
+        if interview is not None:
+            decided |= {
+                normalise(text)
+                for text in Question.objects.filter(
+                    is_standard=False, answers__interview=interview
+                ).values_list("text", flat=True)
+            }
+        undecided = []
+        for index, match in zip(rest, matches, strict=True):
+            parsed = asked[index]
+            if match:
+                how = f"question {match.question.position}, {match.how}"
+                placed[index] = Placed(parsed, match.question, how)
+            elif self.options.follow_ups or normalise(parsed.text) in decided:
+                placed[index] = Placed(parsed, None, "follow-up")
+            else:
+                undecided.append(
+                    Undecided(parsed.text, parsed.line, self.matcher.nearest(parsed.text))
+                )
+        return placed, undecided
+
+    def save_questions(self, placed, interview):
+        """[(ParsedQuestion, Question, how)]: follow-ups created, mapped wordings learned."""
         follow_ups = {
             normalise(question.text): question
             for question in Question.objects.filter(is_standard=False, answers__interview=interview)
         }
         after_standard = max((q.position for q in self.matcher.questions), default=0)
         resolved = []
-        for parsed, match in zip(
-            asked, self.matcher.match_all([p.text for p in asked]), strict=True
-        ):
-            if match:
-                how = f"question {match.question.position}, {match.how}"
-                resolved.append((parsed, match.question, how))
+        for item in placed:
+            parsed, question = item.parsed, item.question
+            if question is not None:
+                if item.learn:
+                    self.learn(question, parsed.text)
+                resolved.append((parsed, question, item.how))
                 continue
             after_standard += 1
             question = follow_ups.get(normalise(parsed.text))
@@ -263,12 +349,18 @@ class FileImport:
             elif (question.text, question.position) != (parsed.text, after_standard):
                 question.text, question.position = parsed.text, after_standard
                 question.save(update_fields=["text", "position", "updated_at"])
-            nearest, score = self.matcher.closest(parsed.text)
-            how = "follow-up: no standard question matched"
-            if nearest is not None and score > 0:
-                how += f"; nearest {nearest.position}. {nearest.title}, {score:.2f}"
-            resolved.append((parsed, question, how))
+            resolved.append((parsed, question, item.how))
         return resolved
+
+    def learn(self, question, text):
+        """Store an editor's mapping as an alternative wording of the question."""
+        wording = " ".join(text.split())
+        question.alternative_texts = [*question.alternative_texts, wording]
+        question.save(update_fields=["alternative_texts", "updated_at"])
+        self.matcher.learn(question, wording)
+        self.report.notes.append(
+            f"question {question.position} ({question.title}) now also matches '{wording}'"
+        )
 
     def lessons_by_question(self, resolved):
         """{question pk: [lesson names]} from the front matter, or None to leave lessons alone."""
@@ -293,13 +385,17 @@ class FileImport:
         for parsed, question, how in resolved:
             answer = existing.pop(question.pk, None)
             label = f"{question.title} ({how})"
+            # The wording the file asked it in, when it is not the question's own.
+            asked_as = "" if normalise(parsed.text) == normalise(question.text) else parsed.text
             if answer is None:
-                answer = Answer(interview=interview, question=question, body=parsed.answer)
+                answer = Answer(
+                    interview=interview, question=question, body=parsed.answer, asked_as=asked_as
+                )
                 answer.save()
                 sign = "+"
-            elif answer.body != parsed.answer:
-                answer.body = parsed.answer
-                answer.save(update_fields=["body", "body_html", "updated_at"])
+            elif (answer.body, answer.asked_as) != (parsed.answer, asked_as):
+                answer.body, answer.asked_as = parsed.answer, asked_as
+                answer.save(update_fields=["body", "asked_as", "updated_at"])
                 sign = "~"
             else:
                 sign = "="

@@ -28,9 +28,11 @@ question 16 ("What are some resources... you've learned from? Who are your
 role models in the field?", 0.62). One shared word is never enough: "What do
 you do all day?" is not question 3.
 What the threshold misses, a short wording of a long question ("How do you
-monitor your models in production?" scores 0.40 for question 12), becomes a
-follow-up and is reported; adding it to the question's alternative wordings
-makes it match exactly from then on.
+monitor your models in production?" scores 0.40 for question 12), is the
+editor's decision: the import holds the file and lists the nearest standard
+questions with their scores (`nearest`), and the editor maps the wording to
+one of them or confirms it as a follow-up. A mapping is stored in the
+question's alternative wordings, so it matches exactly from then on.
 
 Each standard question is matched at most once per file: the best-scoring
 pairs are taken first, and a file question whose best match is taken tries
@@ -127,7 +129,7 @@ class QuestionMatcher:
             question.pk: [question.text, *question.alternative_texts] for question in self.questions
         }
 
-    def score(self, text, question):
+    def score(self, text, question, min_shared=MIN_SHARED_WORDS):
         """(score, how) for one file question against one standard question."""
         wordings = self.wordings[question.pk]
         normalised = normalise(text)
@@ -139,32 +141,47 @@ class QuestionMatcher:
         best = 0.0
         for wording in wordings:
             other = content_words(wording)
-            if len(words & other) >= MIN_SHARED_WORDS:
+            if len(words & other) >= min_shared:
                 best = max(best, dice(words, other))
         return best, f"similar wording ({best:.2f})"
 
-    def match_all(self, texts):
-        """A Match or None for each text, each standard question used at most once."""
+    def match_all(self, texts, exclude=()):
+        """A Match or None for each text, each standard question used at most once.
+
+        `exclude` holds the pks of standard questions the file already answers
+        another way (an editor's mapping).
+        """
         pairs = []
         for index, text in enumerate(texts):
             for question in self.questions:
+                if question.pk in exclude:
+                    continue
                 score, how = self.score(text, question)
                 if score >= SIMILARITY_THRESHOLD:
                     pairs.append((score, index, question.position, question, how))
         # Best scores first; ties go to the earlier file question, then the earlier standard one.
         pairs.sort(key=lambda pair: (-pair[0], pair[1], pair[2]))
         matches = [None] * len(texts)
-        taken = set()
+        taken = set(exclude)
         for score, index, _, question, how in pairs:
             if matches[index] is None and question.pk not in taken:
                 matches[index] = Match(question, score, how)
                 taken.add(question.pk)
         return matches
 
-    def closest(self, text):
-        """(question, score) of the best standard question, however low: for the report."""
-        scored = [(self.score(text, q)[0], -q.position, q) for q in self.questions]
-        if not scored:
-            return None, 0.0
-        score, _, question = max(scored, key=lambda item: item[:2])
-        return question, score
+    def nearest(self, text, count=3):
+        """[(question, score)]: the standard questions closest to `text`, best first,
+        however low, for an editor deciding where an unmatched question belongs."""
+        # One shared word is no match, but it is a hint worth showing.
+        scored = [(self.score(text, q, min_shared=1)[0], q) for q in self.questions]
+        scored.sort(key=lambda item: (-item[0], item[1].position))
+        return [(question, score) for score, question in scored[:count] if score > 0]
+
+    def knows(self, question, text):
+        """Whether `text` is already one of the question's wordings."""
+        return normalise(text) in {normalise(w) for w in self.wordings[question.pk]}
+
+    def learn(self, question, text):
+        """Match `text` to `question` from now on (an editor mapped it)."""
+        if not self.knows(question, text):
+            self.wordings[question.pk].append(text)

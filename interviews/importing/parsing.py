@@ -20,24 +20,28 @@ have at least three words, and not be in a code block, an HTML block, a list
 item or a quote, so a question inside an answer's paragraph stays there.
 """
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-import yaml
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
-
 from ..markdown import CONTROL_CHARACTERS
-from ..models import Interview
+from .frontmatter import (
+    LINK_FIELDS,
+    FrontMatter,
+    ImportFileError,
+    ImportSkipped,
+    read_front_matter,
+    split_front_matter,
+)
+from .profile_links import take_links
 
-LINK_FIELDS = ["website", "linkedin", "github", "x"]
-WEB_URL = URLValidator(schemes=["http", "https"])  # no javascript:, data: or ftp: links
-LESSON_NAME_MAX = 100  # taggit's name column
 MAX_FILE_BYTES = 1_000_000  # a long interview is 50 kB; anything this big is the wrong file
-IMPORTABLE_STATUSES = {Interview.Status.DRAFT, Interview.Status.PUBLISHED}
 MIN_WORDS_WITHOUT_QUESTION_MARK = 5  # a marked line that is a sentence, not a label
 MIN_WORDS_PLAIN = 3  # "Why?" on its own line is rhetoric, not an interview question
+# A file with no questions and no more words than this ("Coming soon!") is a
+# placeholder for an interview to come: skipped, not failed.
+PLACEHOLDER_WORDS = 40
+NO_QUESTION_MARKS = "no line ends in '?'"
+CLOSING_QUOTES = "\"'\u201d\u2019\u00bb"  # a pasted question may sit in quotes
 
 HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 # A line wholly wrapped in emphasis: `**Q?**`, `**_Q?_**`, `___Q?___`, `**Q**?`.
@@ -49,25 +53,6 @@ LINK_DEFINITION = re.compile(r"^ {0,3}\[([^\]]+)\]:[ \t]*\S")
 # `[text][label]`, `[label][]` and the shortcut `[label]` (not followed by `(`, `[` or `:`).
 FULL_REFERENCE = re.compile(r"\[([^\]]*)\]\[([^\]]*)\]")
 SHORTCUT_REFERENCE = re.compile(r"(?<![\]\\])\[([^\]]+)\](?![(\[:])")
-
-
-class ImportFileError(Exception):
-    """A file that cannot be imported; the message says why, for the report."""
-
-
-@dataclass
-class FrontMatter:
-    """What the front matter says; None means "not given" (leave it as it is)."""
-
-    name: str = ""
-    slug: str = ""
-    role: str | None = None
-    company: str | None = None
-    bio: str | None = None
-    date: dt.date | None = None
-    status: str = ""
-    links: dict | None = None
-    lessons: dict | None = None
 
 
 @dataclass
@@ -103,7 +88,7 @@ def decode(data):
 
 
 def parse_interview(data):
-    """Parse a file's bytes into a ParsedInterview, or raise ImportFileError."""
+    """Parse a file's bytes into a ParsedInterview, or raise ImportFileError or ImportSkipped."""
     if len(data) > MAX_FILE_BYTES:
         raise ImportFileError(f"too large to be an interview (over {MAX_FILE_BYTES:,} bytes)")
     text = decode(data)
@@ -111,10 +96,13 @@ def parse_interview(data):
     notes = []
     front = read_front_matter(meta, notes)
     questions, marking = find_questions(body_lines)
-    if not questions:
-        raise ImportFileError(f"no questions found ({marking})")
     definitions = link_definitions(body_lines)
-    intro = section_text(body_lines[: questions[0][0]], definitions)
+    intro_end = questions[0][0] if questions else len(body_lines)
+    intro = read_profile_links(front, section_text(body_lines[:intro_end], definitions), notes)
+    if not questions:
+        if marking == NO_QUESTION_MARKS and len(re.findall(r"\w+", intro)) <= PLACEHOLDER_WORDS:
+            raise ImportSkipped("no questions: placeholder")
+        raise ImportFileError(f"no questions found ({marking})")
     parsed = []
     for index, (line_index, question_text) in enumerate(questions):
         end = questions[index + 1][0] if index + 1 < len(questions) else len(body_lines)
@@ -123,132 +111,18 @@ def parse_interview(data):
     return ParsedInterview(front, intro, parsed, marking, notes)
 
 
-# --- Front matter -----------------------------------------------------------------
+def read_profile_links(front, intro, notes):
+    """The intro without a "Learn more about…" sentence, whose links go to `front.links`.
 
-
-def split_front_matter(text):
-    """(front matter mapping, body lines, file line number of the first body line)."""
-    lines = text.split("\n")
-    if lines[0].rstrip() != "---":
-        return {}, lines, 1
-    for index in range(1, len(lines)):
-        if lines[index].rstrip() in ("---", "..."):
-            break
-    else:
-        raise ImportFileError("bad front matter: no closing '---' line")
-    try:
-        meta = yaml.safe_load("\n".join(lines[1:index]))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        # The mark counts from the YAML's first line, which is the file's second.
-        where = f" at line {mark.line + 2}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ImportFileError(f"bad front matter{where}: {problem}") from None
-    if meta is None:
-        meta = {}
-    if not isinstance(meta, dict):
-        raise ImportFileError("bad front matter: not a mapping of keys to values")
-    return meta, lines[index + 1 :], index + 2
-
-
-def read_front_matter(meta, notes):
-    """The keys the importer uses; other keys (title, url, weight...) are ignored."""
-    front = FrontMatter(
-        name=_text(meta, "name") or "",
-        slug=_text(meta, "slug") or "",
-        role=_text(meta, "role"),
-        company=_text(meta, "company"),
-        bio=_text(meta, "bio"),
-        date=_date(meta),
-        links=_links(meta),
-        lessons=_lessons(meta),
-    )
-    status = (_text(meta, "status") or "").lower()
-    if status and status not in Interview.Status.values:
-        choices = ", ".join(Interview.Status.values)
-        raise ImportFileError(f"bad front matter: status '{status}' is not one of {choices}")
-    if status and status not in IMPORTABLE_STATUSES:
-        notes.append(f"status '{status}' is imported as a draft")
-        status = Interview.Status.DRAFT
-    front.status = status
-    return front
-
-
-def _text(meta, key):
-    if key not in meta or meta[key] is None:
-        return None
-    value = meta[key]
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise ImportFileError(f"bad front matter: '{key}' should be text")
-    return str(value).strip()
-
-
-def _date(meta):
-    value = meta.get("date")
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ImportFileError(f"bad front matter: date '{value}' is not YYYY-MM-DD") from None
-
-
-def _links(meta):
-    value = meta.get("links")
-    if value is None:
-        return None
-    if not isinstance(value, dict):
-        raise ImportFileError(
-            "bad front matter: 'links' should map website/linkedin/github/x to URLs"
-        )
-    unknown = sorted(str(key) for key in value if key not in LINK_FIELDS)
-    if unknown:
-        raise ImportFileError(
-            f"bad front matter: unknown link {', '.join(unknown)} (use {', '.join(LINK_FIELDS)})"
-        )
-    links = {}
-    for key in LINK_FIELDS:
-        url = _text(value, key) or ""
-        if url:
-            try:
-                WEB_URL(url)
-            except ValidationError:
-                raise ImportFileError(
-                    f"bad front matter: links: {key} '{url}' is not an http(s) address"
-                ) from None
-        links[key] = url
-    return links
-
-
-def _lessons(meta):
-    """{question slug or wording: [lesson names]}; a single name may be given as text."""
-    value = meta.get("lessons")
-    if value is None:
-        return None
-    if not isinstance(value, dict):
-        raise ImportFileError(
-            "bad front matter: 'lessons' should map questions to lists of lessons"
-        )
-    lessons = {}
-    for key, names in value.items():
-        if isinstance(names, str):
-            names = [names]
-        if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
-            raise ImportFileError(
-                f"bad front matter: lessons for '{key}' should be a list of names"
-            )
-        too_long = [n for n in names if len(n.strip()) > LESSON_NAME_MAX]
-        if too_long:
-            raise ImportFileError(
-                f"bad front matter: a lesson name is longer than {LESSON_NAME_MAX} characters "
-                f"({too_long[0][:40]}…)"
-            )
-        lessons[str(key)] = [name.strip() for name in names]
-    return lessons
+    The sentence lists every link the mentor gave, so the fields it leaves out
+    are emptied; links from the front matter (`links:`, `homepage`) come first.
+    """
+    given = {key: url for key, url in (front.links or {}).items() if url}
+    intro, links, link_notes = take_links(intro, known=given)
+    notes.extend(link_notes)
+    if links:
+        front.links = {**dict.fromkeys(LINK_FIELDS, ""), **(front.links or {}), **links, **given}
+    return intro
 
 
 # --- Questions --------------------------------------------------------------------
@@ -283,15 +157,15 @@ def find_questions(lines):
     if any(c.key.startswith("h") or c.key in ("e2", "e3") for c in candidates):
         return [], "its headings and bold lines do not end in '?'"
     questions = [
-        (index, line.strip())
+        (index, unquote(line))
         for index, line in eligible
         if (index == 0 or not lines[index - 1].strip())
-        and line.rstrip().endswith("?")
+        and unquote(line).endswith("?")
         and len(line.split()) >= MIN_WORDS_PLAIN
         and not LIST_ITEM.match(line)
         and not line.lstrip().startswith((">", "|"))
     ]
-    return questions, "plain lines ending in '?'" if questions else "no line ends in '?'"
+    return questions, "plain lines ending in '?'" if questions else NO_QUESTION_MARKS
 
 
 def describe(key):
@@ -346,6 +220,14 @@ def unwrap_emphasis(text):
         opening, inner, closing, after = emphasis.groups()
         if closing == opening[::-1] and f" {opening}" not in inner and f"{closing} " not in inner:
             return collapse(inner + after)
+    return collapse(text)
+
+
+def unquote(line):
+    """A plain question line without the quotes a blog may put around it."""
+    text = line.strip()
+    if text[-1:] in CLOSING_QUOTES and text.rstrip(CLOSING_QUOTES).endswith("?"):
+        text = text.rstrip(CLOSING_QUOTES).lstrip("\"'\u201c\u2018\u00ab").strip()
     return collapse(text)
 
 

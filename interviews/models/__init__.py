@@ -6,11 +6,13 @@
 - workflow: the editors' transitions and their audit trail
 - revisions: a mentor's edits after publishing, reviewed before going live
 - collecting: invitation links, nominations, rate limits
+- imports: uploaded files waiting between the admin's import preview and import
 """
 
 from .collecting import Invitation, InvitationQuerySet, Nomination, RateLimitWindow, TamperedLink
 from .content import Answer, Interview, Mentor, Question, unique_slug
 from .counts import LessonUse, refresh_counts
+from .imports import ImportUpload
 from .lessons import Lesson, LessonRedirect, TaggedAnswer
 from .revisions import Revision, RevisionAnswer
 from .workflow import TRANSITIONS, InterviewEvent, InvalidTransition
@@ -18,6 +20,7 @@ from .workflow import TRANSITIONS, InterviewEvent, InvalidTransition
 __all__ = [
     "TRANSITIONS",
     "Answer",
+    "ImportUpload",
     "Interview",
     "InterviewEvent",
     "InvalidTransition",

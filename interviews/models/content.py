@@ -511,6 +511,13 @@ class Answer(models.Model):
     body_text = models.TextField(
         blank=True, editable=False, help_text="Plain text of body_html, for search."
     )
+    asked_as = models.TextField(
+        blank=True,
+        default="",
+        db_default="",  # bulk loads (seed_scale's COPY) leave it out
+        help_text="The wording the question was asked in where this answer came from "
+        "(an imported file), when it is not the question's own.",
+    )
     tags = TaggableManager(
         "lessons", through="TaggedAnswer", blank=True, help_text="Lessons, separated by commas."
     )

@@ -1,10 +1,12 @@
-"""Write every mentor's interview as a Markdown file that `import_interviews` reads back."""
+"""Write every mentor's interview as a Markdown file that `import_interviews` reads back.
+
+See `interviews.exporting` for the two formats."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from interviews.exporting import export_interviews
+from interviews.exporting import FORMATS, export_interviews
 
 
 class Command(BaseCommand):
@@ -14,9 +16,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("directory", type=Path, metavar="DIR")
+        parser.add_argument(
+            "--format",
+            choices=sorted(FORMATS),
+            default="site",
+            help="site: this site's front matter (.md, the default); applyingml: the shape of "
+            "ApplyingML's interview files (.mdx), for moving back or a static mirror.",
+        )
 
-    def handle(self, *args, directory, **options):
-        report = export_interviews(directory)
+    def handle(self, *args, directory, format, **options):
+        report = export_interviews(directory, format=format)
         for name in report.written:
             self.stdout.write(f"wrote {directory / name}")
         for skipped in report.skipped:
