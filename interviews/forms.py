@@ -154,28 +154,51 @@ class MultipleFileField(forms.FileField):
 
 
 class ImportInterviewsForm(forms.Form):
-    """The admin's "Import interviews" form: the options of `import_interviews`."""
+    """The admin's "Import interviews" form: files or a paste, and the command's options.
+
+    The page is a preview first: uploaded files wait in an ImportUpload
+    (`upload`) while the editor places the questions the matcher could not.
+    The paragraphs a paste starts and ends at are chosen on the preview
+    (admin/importing.py), which offers them.
+    """
 
     files = MultipleFileField(
-        widget=MultipleFileInput(attrs={"accept": ".md,.markdown,.txt,text/markdown,text/plain"}),
-        help_text="Markdown or plain-text files, one interview each.",
+        required=False,
+        widget=MultipleFileInput(
+            attrs={
+                "accept": ".md,.mdx,.markdown,.txt,.zip,text/markdown,text/plain,application/zip"
+            }
+        ),
+        help_text="Markdown or plain-text files, one interview each, or one zip of a collection.",
     )
+    paste = forms.CharField(
+        required=False,
+        label="Or paste an interview",
+        widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
+        help_text="Text copied from a page, with its questions on lines of their own: the "
+        "preview shows which text goes where, and where the interview starts and ends.",
+    )
+    upload = forms.IntegerField(required=False, widget=forms.HiddenInput)
     mentor = forms.CharField(
         max_length=120,
         required=False,
-        help_text="The mentor's name, for a file without front matter (one file only).",
+        help_text="The mentor's name, for pasted text or a file without front matter.",
     )
     role = forms.CharField(max_length=160, required=False, help_text="The mentor's job title.")
-    dry_run = forms.BooleanField(
-        required=False, label="Dry run", help_text="Show what would change, and save nothing."
-    )
     publish = forms.BooleanField(
         required=False, help_text="Publish the interviews (otherwise they are drafts)."
     )
 
     def clean(self):
         data = super().clean()
-        if data.get("mentor") and len(data.get("files") or []) > 1:
+        files, paste = data.get("files") or [], (data.get("paste") or "").strip()
+        if not (files or paste or data.get("upload")):
+            raise forms.ValidationError("Upload files or paste an interview.")
+        if files and paste:
+            raise forms.ValidationError(
+                "Paste one interview or upload files: one at a time, so each gets its preview."
+            )
+        if data.get("mentor") and len(files) > 1:
             raise forms.ValidationError("A mentor's name is for one file: upload one file with it.")
         return data
 

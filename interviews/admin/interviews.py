@@ -12,10 +12,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from .. import emails
-from ..forms import ImportInterviewsForm
-from ..importing import ImportOptions, import_files
-from ..importing.parsing import MAX_FILE_BYTES
 from ..models import TRANSITIONS, Answer, Interview, InterviewEvent, InvalidTransition, Revision
+from .importing import import_view
 
 
 class InterviewAdminForm(forms.ModelForm):
@@ -312,32 +310,7 @@ class InterviewAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/interviews/interview/revision.html", context)
 
     def import_view(self, request):
-        """ "Import interviews": what `import_interviews` does, for uploaded files."""
-        if not (self.has_add_permission(request) and self.has_change_permission(request)):
-            raise PermissionDenied
-        form = ImportInterviewsForm()
-        report = None
-        if request.method == "POST":
-            form = ImportInterviewsForm(request.POST, request.FILES)
-        if form.is_bound and form.is_valid():
-            data = form.cleaned_data
-            # One byte past the limit is enough for the importer to call it too large.
-            sources = [(upload.name, upload.read(MAX_FILE_BYTES + 1)) for upload in data["files"]]
-            options = ImportOptions(
-                mentor=data["mentor"],
-                role=data["role"],
-                publish=data["publish"],
-                dry_run=data["dry_run"],
-            )
-            report = import_files(sources, options)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Import interviews",
-            "form": form,
-            "report": report,
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, "admin/interviews/interview/import.html", context)
+        return import_view(self, request)
 
     def preview_view(self, request, object_id):
         """The interview as readers would see it, whatever its status (staff only)."""
