@@ -149,6 +149,12 @@ class FileImport:
         if undecided:
             mentors_seen[slug] = self.name
             self.report.hold(name, undecided)
+            # What is placed already, so the editor sees the whole file.
+            self.report.notes[:0] = [
+                f"line {item.parsed.line}: {item.question.title} ({item.how})"
+                for item in placed
+                if item is not None and item.question is not None
+            ]
             return
         created = interview is None
         status_before = "" if created else interview.status
