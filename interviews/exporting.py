@@ -110,6 +110,12 @@ def question_line(question):
     return " ".join(question.text.split())
 
 
+def asked_line(answer):
+    """The question as the answer's file asked it (an older wording), else its own wording:
+    importing the file again then finds the same question and changes nothing."""
+    return " ".join(answer.asked_as.split()) or question_line(answer.question)
+
+
 def export_interview(interview):
     """The `site` file's text for one interview (with its mentor, answers and tags loaded)."""
     parts = ["---\n" + front_matter(interview) + "---\n"]
@@ -117,7 +123,7 @@ def export_interview(interview):
     if intro:
         parts.append(intro + "\n")
     for answer in interview.answers.all():
-        parts.append(f"### {question_line(answer.question)}\n\n{markdown_text(answer.body)}\n")
+        parts.append(f"### {asked_line(answer)}\n\n{markdown_text(answer.body)}\n")
     return "\n".join(parts)
 
 
@@ -148,7 +154,7 @@ def export_applyingml(interview):
     if intro:
         parts.append(intro + "\n")
     for answer in interview.answers.all():
-        wording = question_line(answer.question)
+        wording = asked_line(answer)
         heading = wording if "*" in wording else f"*{wording}*"
         parts.append(f"### {heading}\n\n{markdown_text(answer.body)}\n")
     return "\n".join(parts)
@@ -163,10 +169,7 @@ def reads_back(interview, text):
         parsed = parse_interview(text.encode())
     except (ImportFileError, ImportSkipped) as exc:
         return [str(exc)]
-    expected = [
-        (normalise(question_line(a.question)), markdown_text(a.body))
-        for a in interview.answers.all()
-    ]
+    expected = [(normalise(asked_line(a)), markdown_text(a.body)) for a in interview.answers.all()]
     found = [(normalise(q.text), q.answer) for q in parsed.questions]
     problems = []
     if parsed.intro != markdown_text(interview.intro):

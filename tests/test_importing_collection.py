@@ -277,3 +277,35 @@ def test_a_zip_of_the_collection_imports_like_the_folder(questions, collection, 
     out, _ = run(archive, "--map", MAP)
     assert "7 files: 5 created, 0 updated, 0 unchanged, 2 skipped, 0 held, 0 failed" in out
     assert f"{archive}/older/uma-castell.md: created" in out
+
+
+def test_an_export_imported_into_the_same_site_changes_nothing(questions, collection, tmp_path):
+    run(collection, "--map", MAP)
+    assert Answer.objects.exclude(asked_as="").exists()  # older wordings, kept
+    for format in ("site", "applyingml"):
+        folder = tmp_path / format
+        call_command("export_interviews", str(folder), "--format", format, stdout=io.StringIO())
+        out, _ = run(folder)
+        assert "0 created, 0 updated, 5 unchanged" in out
+
+
+def test_a_mapping_in_a_file_that_fails_is_not_remembered(questions, tmp_path):
+    broken = tmp_path / "a.md"
+    broken.write_text(
+        f"---\nname: Ann\nlessons:\n  team-structure: [x]\n---\n\n### {OLDER_WORDING}\n\nAlerts.\n"
+    )
+    good = tmp_path / "b.md"
+    good.write_text(
+        "---\nname: Ben\n---\n\n### What keeps your deployed models honest?\n\nShadow traffic.\n"
+    )
+    run_failing(
+        broken,
+        good,
+        "--map",
+        MAP,
+        "--map",
+        "What keeps your deployed models honest?=monitoring-in-production",
+    )
+    assert Question.objects.get(slug="monitoring-in-production").alternative_texts == [
+        "What keeps your deployed models honest?"
+    ]

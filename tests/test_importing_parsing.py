@@ -356,6 +356,10 @@ def test_windows_newlines_byte_order_mark_and_trailing_spaces():
         ("---\nlinks:\n  website: javascript:alert(1)\n---\n### Q?\n\nA.", "not an http"),
         ("---\nlinks:\n  myspace: https://x.example\n---\n### Q?\n\nA.", "unknown link myspace"),
         ("---\nname: [Ada, Bob]\n---\n### Q?\n\nA.", "'name' should be text"),
+        ("---\ndate: 2021-02-30\n---\n### Q?\n\nA.", "a value YAML cannot read"),
+        ("---\nname: !!int 0x\n---\n### Q?\n\nA.", "a value YAML cannot read"),
+        ("---\nname: !!bool maybe\n---\n### Q?\n\nA.", "a value YAML cannot read"),
+        (" \n\n", "the file is empty"),
         ("---\nname: Ada\n---\n" + "Just some thoughts, no questions. " * 10, "no questions found"),
     ],
 )
@@ -411,7 +415,7 @@ def test_applyingml_front_matter_is_read_as_it_is_written():
         "ada-example",
         "Senior Applied Scientist",
         "Example Corp",
-        "",
+        None,  # an empty description leaves the bio as it is
     )
     assert front.date == dt.date(2021, 9, 7)
     assert front.links == {
@@ -497,7 +501,7 @@ def test_explicit_company_and_bio_win_over_the_applyingml_keys():
             "Coming soon!\n",
             "no questions: placeholder",
         ),
-        ("", "no questions: placeholder"),
+        ("---\nname: Sol\n---\n", "no questions: placeholder"),
     ],
 )
 def test_templates_and_placeholders_are_skipped_not_failed(text, reason):
@@ -571,3 +575,41 @@ def test_the_editor_moves_the_start_and_end():
 def test_a_start_or_end_out_of_range_falls_back_to_the_defaults():
     paste = Paste(POST, start=99, end=1)
     assert (paste.start, paste.end) == (3, 7)
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "intro", "website"),
+    [
+        # No links: the sentence is the intro's own.
+        ("Learn more about her work below. She builds maps.", None, None),
+        ("Learn more about Ada at ada.example.com.", None, None),
+        # A full stop in the name, and parentheses in a URL.
+        (
+            "Learn more about J. R. Smith on their [site](https://en.wikipedia.org/wiki/Smith_(ML)).",
+            "",
+            "https://en.wikipedia.org/wiki/Smith_(ML)",
+        ),
+    ],
+)
+def test_the_learn_more_sentence_is_only_taken_when_it_lists_links(paragraph, intro, website):
+    text = f"---\nname: J\n---\n\n{paragraph}\n\n### How do you spend your time day-to-day?\n\nA.\n"
+    parsed = parse_interview(text.encode())
+    assert parsed.intro == (paragraph if intro is None else intro)
+    assert (parsed.front.links or {}).get("website") == website
+
+
+def test_an_answer_that_starts_like_a_footer_is_not_cut():
+    text = POST.replace(
+        "Vim.\n", "Vim.\n\nSubscribe to our newsletter, I tell every new hire, " + "and read. " * 30
+    )
+    paste = Paste(text)
+    assert paste.blocks[paste.end - 1].text.startswith("More articles") is False
+    assert paste.blocks[7].role == "answer to question 2"  # the long paragraph stays in
+
+
+def test_two_questions_in_one_paragraph_are_both_labelled():
+    paste = Paste("**How do you spend your time?**\n**What do you read?**\n\nPapers.\n")
+    assert [block.role for block in paste.blocks] == [
+        "question 1, question 2",
+        "answer to question 2",
+    ]

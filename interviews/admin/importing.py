@@ -124,7 +124,9 @@ def import_view(model_admin, request):
 
 def paragraph(value):
     """A paragraph number from the preview's selects; anything else means the default."""
-    return int(value) if value and value.isdigit() else None
+    if value and len(value) <= 6 and value.isascii() and value.isdigit():
+        return int(value)
+    return None
 
 
 def decisions_from(post):

@@ -81,10 +81,10 @@ def import_files(sources, options, progress=None):
                 if isinstance(data, ImportFileError):
                     raise data
                 parsed = parse_interview(data)
+                file_import = FileImport(parsed, name, options, matcher, mapping, file_report)
                 with transaction.atomic():
-                    FileImport(parsed, name, options, matcher, mapping, file_report).run(
-                        mentors_seen
-                    )
+                    file_import.run(mentors_seen)
+                file_import.commit()
             except ImportSkipped as exc:
                 file_report.skip(str(exc))
             except ImportFileError as exc:
@@ -129,6 +129,7 @@ class FileImport:
         self.parsed, self.front = parsed, parsed.front
         self.name, self.options, self.matcher, self.report = name, options, matcher, report
         self.mapping = mapping
+        self.learned = []  # (question, wording) stored by this file, for commit()
         report.notes.extend(parsed.notes)
 
     def run(self, mentors_seen):
@@ -359,14 +360,28 @@ class FileImport:
         return resolved
 
     def learn(self, question, text):
-        """Store an editor's mapping as an alternative wording of the question."""
+        """Store an editor's mapping as an alternative wording of the question.
+
+        Written from the row as it is now (another file of this run, or
+        another editor, may have added one since the matcher loaded it); the
+        matcher learns it only once the file's transaction commits (`commit`).
+        """
         wording = " ".join(text.split())
-        question.alternative_texts = [*question.alternative_texts, wording]
-        question.save(update_fields=["alternative_texts", "updated_at"])
-        self.matcher.learn(question, wording)
+        row = Question.objects.select_for_update().get(pk=question.pk)
+        if wording not in row.alternative_texts:
+            row.alternative_texts = [*row.alternative_texts, wording]
+            row.save(update_fields=["alternative_texts", "updated_at"])
+        self.learned.append((question, wording))
         self.report.notes.append(
             f"question {question.position} ({question.title}) now also matches '{wording}'"
         )
+
+    def commit(self):
+        """After the file's transaction: what it stored, the matcher now knows."""
+        for question, wording in self.learned:
+            if wording not in question.alternative_texts:
+                question.alternative_texts = [*question.alternative_texts, wording]
+            self.matcher.learn(question, wording)
 
     def lessons_by_question(self, resolved):
         """{question pk: [lesson names]} from the front matter, or None to leave lessons alone."""

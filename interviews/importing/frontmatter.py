@@ -80,6 +80,10 @@ def split_front_matter(text):
         where = f" at line {mark.line + 2}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise ImportFileError(f"bad front matter{where}: {problem}") from None
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        # PyYAML's constructors raise these for values they cannot build
+        # ("date: 2021-02-30", "!!int 0x").
+        raise ImportFileError(f"bad front matter: a value YAML cannot read ({exc})") from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
@@ -96,7 +100,8 @@ def read_front_matter(meta, notes):
         company = organization if company is None else company
     bio = _text(meta, "bio")
     if bio is None:
-        bio = _text(meta, "description")
+        # ApplyingML writes `description: ""` in every file: empty is "not given".
+        bio = _text(meta, "description") or None
     kind = (_text(meta, "type") or "").lower()
     if kind in SKIPPED_TYPES:
         raise ImportSkipped(f"type: {kind}")

@@ -92,6 +92,8 @@ def parse_interview(data):
     if len(data) > MAX_FILE_BYTES:
         raise ImportFileError(f"too large to be an interview (over {MAX_FILE_BYTES:,} bytes)")
     text = decode(data)
+    if not text.strip():
+        raise ImportFileError("the file is empty")
     meta, body_lines, first_line = split_front_matter(text)
     notes = []
     front = read_front_matter(meta, notes)

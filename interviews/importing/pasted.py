@@ -18,13 +18,16 @@ from .parsing import decode, find_questions
 NAME = "pasted text"
 # First lines of the paragraphs blogs put after a post, not part of any answer.
 FOOTER = re.compile(
-    r"^\W*(?:more (?:articles|posts|stories|interviews)\b|related (?:posts|articles|reading)\b"
-    r"|read (?:more|next)\b|you might also like|share (?:this|on)\b|subscribe\b|sign up\b"
-    r"|filed under\b|posted in\b|tags?:|categories:|comments?\b|leave a (?:comment|reply)\b"
-    r"|about the author\b|follow us\b|disclosure\b|affiliate\b|this post (?:may )?contains?\b"
-    r"|as an amazon associate\b|©|\(c\)|copyright\b|all rights reserved\b)",
+    r"^\W*(?:more (?:articles|posts|stories|interviews) (?:about|on|from|like|by)\b"
+    r"|related (?:posts|articles|reading)\b|you might also like\b"
+    r"|share this (?:post|article|interview)\b|subscribe to (?:our|the|my)\b"
+    r"|sign up for (?:our|the|my)\b|filed under\b|posted in\b|tags?:|categories:"
+    r"|leave a (?:comment|reply)\b|about the author\b|disclosure:"
+    r"|this (?:post|article|page) (?:may )?contains? affiliate\b|as an amazon associate\b"
+    r"|©|copyright (?:©|\(c\)|\d{4}))",
     re.IGNORECASE,
 )
+FOOTER_WORDS = 40  # a footer's paragraphs are short; an answer's may start the same way
 
 
 @dataclass
@@ -72,7 +75,11 @@ class Paste:
         return next(block for block in self.blocks if block.first <= line <= block.last)
 
     def default_range(self):
-        """(start, end): from the first question to the last paragraph before a footer."""
+        """(start, end): from the first question to the last paragraph before the footer.
+
+        The footer is the run of short paragraphs at the end of the text whose
+        first one reads like a footer ("More articles about …").
+        """
         if not self.blocks:
             return 1, 1
         if not self.question_lines:
@@ -80,26 +87,29 @@ class Paste:
         start = self.block_of(self.question_lines[0]).number
         after = self.block_of(self.question_lines[-1]).number
         for block in self.blocks[after:]:
-            if FOOTER.match(block.text):
+            rest = self.blocks[block.number - 1 :]
+            if FOOTER.match(block.text) and all(len(b.text.split()) <= FOOTER_WORDS for b in rest):
                 return start, max(block.number - 1, after)
         return start, len(self.blocks)
 
     def _label(self):
-        """Each paragraph's role, as the editor's start and end make it."""
-        questions = {}  # paragraph number -> question number, counted from the start
-        for line in self.question_lines:
-            number = self.block_of(line).number
-            if self.start <= number <= self.end and number not in questions:
-                questions[number] = len(questions) + 1
+        """Each paragraph's role, read from the text as it will be imported."""
+        first = self.blocks[self.start - 1].first if self.blocks else 0
+        last = self.blocks[self.end - 1].last if self.blocks else -1
+        questions, _ = find_questions(self.lines[first : last + 1])
+        asked = {}  # paragraph number -> the numbers of the questions it holds
+        for number, (index, _) in enumerate(questions, 1):
+            asked.setdefault(self.block_of(first + index).number, []).append(number)
         current = None
         for block in self.blocks:
-            current = questions.get(block.number, current)
             if block.number < self.start:
                 block.role = "left out: before the start"
             elif block.number > self.end:
                 block.role = "left out: after the end"
-            elif block.number in questions:
-                block.role = f"question {current}"
+            elif block.number in asked:
+                numbers = asked[block.number]
+                current = numbers[-1]
+                block.role = ", ".join(f"question {n}" for n in numbers)
             elif current is None:
                 block.role = "intro"
             else:

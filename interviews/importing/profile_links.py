@@ -19,7 +19,9 @@ from django.core.exceptions import ValidationError
 from .frontmatter import LINK_FIELDS, WEB_URL
 
 OPENING = re.compile(r"^\s*learn more about\b", re.IGNORECASE)
-LINK = re.compile(r"\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
+# `[text](url)`, `[text](<url>)`, `[text](url "title")`; a URL may hold balanced
+# parentheses, as Wikipedia's do.
+LINK = re.compile(r"\[([^\]]*)\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)>?(?:\s+\"[^\"]*\")?\s*\)")
 SENTENCE_END = re.compile(r"[.!](?=\s|$)")
 HOSTS = {
     "x": ("twitter.com", "x.com"),
@@ -58,9 +60,15 @@ def take_links(intro, known=None):
     first = paragraphs[0]
     if not OPENING.match(first):
         return intro, {}, []
-    # Find the sentence's end outside the links: their URLs have dots too.
+    # The sentence names its links: one without them ("Learn more about her
+    # work below.") is the intro's own text. It ends at the first full stop
+    # after its first link, outside the links, whose URLs have dots too; a
+    # stop before it belongs to a name ("J. R. Smith").
+    link = LINK.search(first)
+    if link is None:
+        return intro, {}, []
     masked = LINK.sub(lambda m: "x" * len(m.group(0)), first)
-    end = SENTENCE_END.search(masked)
+    end = SENTENCE_END.search(masked, link.end())
     stop = end.end() if end else len(first)
     sentence, rest = first[:stop], first[stop:].strip()
 

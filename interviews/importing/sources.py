@@ -6,7 +6,9 @@ whole collection arrives as a folder, read recursively, or as one zip.
 """
 
 import io
+import lzma
 import zipfile
+import zlib
 from pathlib import PurePosixPath
 
 from .frontmatter import ImportFileError
@@ -14,6 +16,20 @@ from .parsing import MAX_FILE_BYTES
 
 SUFFIXES = (".md", ".mdx", ".markdown", ".txt")
 MAX_ZIP_MEMBERS = 5_000  # a collection is hundreds of files; more is the wrong zip
+MAX_ZIP_BYTES = 50_000_000  # text read out of one zip: a thousand long interviews
+# What a damaged zip, or one with members in an odd encoding, compression or
+# password, raises while it is opened or read.
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    EOFError,
+    UnicodeDecodeError,
+    NotImplementedError,
+    RuntimeError,
+    ValueError,
+    OSError,
+)
 
 
 def is_interview_file(path):
@@ -71,7 +87,7 @@ def read_zip(name, data):
     """Sources for the interview files in a zip, named "archive.zip/folder/file.md"."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError) as exc:
+    except ZIP_ERRORS as exc:
         yield name, ImportFileError(f"not a zip file that can be read ({exc})")
         return
     with archive:
@@ -85,13 +101,24 @@ def read_zip(name, data):
         if len(members) > MAX_ZIP_MEMBERS:
             yield name, ImportFileError(f"more than {MAX_ZIP_MEMBERS:,} files in this zip")
             return
+        total = 0
         for info in members:
             member = f"{name}/{info.filename}"
+            if total > MAX_ZIP_BYTES:
+                yield (
+                    member,
+                    ImportFileError(
+                        f"not read: the zip holds more than {MAX_ZIP_BYTES // 1_000_000} MB of text"
+                    ),
+                )
+                continue
             try:
                 with archive.open(info) as file:
                     # Read one byte past the limit at most: a small zip can
                     # expand to gigabytes.
-                    yield member, file.read(MAX_FILE_BYTES + 1)
-            except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError) as exc:
-                # A damaged member, an unsupported compression or a password.
+                    data = file.read(MAX_FILE_BYTES + 1)
+            except ZIP_ERRORS as exc:
                 yield member, ImportFileError(f"cannot read it from the zip ({exc})")
+                continue
+            total += len(data)
+            yield member, data
