@@ -1,7 +1,7 @@
 # The two commands a newcomer needs: `make run` and `make test`.
 # Both create .venv, install the pinned dependencies and bring up PostgreSQL:
 # the server in DATABASE_URL when it is set, otherwise a project-local one
-# whose data lives under .data/ (see applyingml/devdb.py).
+# whose data lives under .data/ (see tools/devdb.py).
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -35,7 +35,7 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 	@touch $@
 
 db: $(INSTALLED)
-	@$(PY) -m applyingml.devdb ensure > /dev/null
+	@$(PY) -m tools.devdb ensure > /dev/null
 
 setup: db
 	@$(PY) manage.py migrate --noinput
@@ -63,22 +63,22 @@ editor: setup
 	$(PY) manage.py create_editor $(if $(EMAIL),--email $(EMAIL),)
 
 stop-db: $(INSTALLED)
-	$(PY) -m applyingml.devdb stop
+	$(PY) -m tools.devdb stop
 
 # Backups of the database in DATABASE_URL (the project-local one when unset);
-# see applyingml/backup.py. DIR=... writes somewhere other than backups/.
+# see tools/backup.py. DIR=... writes somewhere other than backups/.
 backup: db
-	$(PY) -m applyingml.backup dump $(if $(DIR),--dir "$(DIR)",)
+	$(PY) -m tools.backup dump $(if $(DIR),--dir "$(DIR)",)
 
 restore: $(INSTALLED)
 	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/<name>.dump"; exit 2; }
-	@$(PY) -m applyingml.devdb ensure > /dev/null
-	$(PY) -m applyingml.backup restore "$(FILE)"
+	@$(PY) -m tools.devdb ensure > /dev/null
+	$(PY) -m tools.backup restore "$(FILE)"
 
-# Not part of `make test`: it takes two minutes. See applyingml/loadtest.py.
+# Not part of `make test`: it takes two minutes. See tools/loadtest.py.
 loadtest: setup
 	$(PY) manage.py seed_demo --first-run
-	$(PY) -m applyingml.loadtest --duration $(DURATION) --connections $(CONNECTIONS)
+	$(PY) -m tools.loadtest --duration $(DURATION) --connections $(CONNECTIONS)
 
 # Not part of `make test`; see tests/browser/screenshots.py.
 screenshots: db
@@ -88,6 +88,6 @@ clean: stop-db
 	rm -rf $(VENV) .data staticfiles
 
 # Not part of `make test`: seeding takes minutes the first time, the runs about
-# six. See applyingml/bench.py; the results go to docs/performance.md.
+# six. See tools/bench.py; the results go to docs/performance.md.
 bench: setup
-	$(PY) -m applyingml.bench
+	$(PY) -m tools.bench

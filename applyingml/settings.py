@@ -151,6 +151,8 @@ TEMPLATES = [
 
 
 def database_url():
+    # tools/servers.py has the tools' counterpart, which exits instead; the
+    # site imports nothing from tools/, so the file's path is spelled here too.
     url = os.environ.get("DATABASE_URL")
     if url:
         return url

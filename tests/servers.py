@@ -3,28 +3,21 @@ with production settings, and a TCP proxy in front of PostgreSQL that a test
 can cut and restore to simulate a database outage."""
 
 import contextlib
-import os
 import socket
-import subprocess
-import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
+import tools.servers
+from tools.servers import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 TEST_SECRET_KEY = "test-only-5b9c1e7a2f4d8b3a6c0e9f1d2b7a4c8e5f3a1b9d7c6e2f0a8b4d"
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def database_url(settings_dict, host=None, port=None):
+def settings_url(settings_dict, host=None, port=None):
     """A postgresql:// URL for the database in a Django settings dict.
 
     `host`/`port` replace the server's (to go through a proxy). A Unix socket
@@ -49,22 +42,14 @@ def upstream_address(settings_dict):
 
 
 def production_env(**overrides):
-    """The environment of a production process, without the developer's variables."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "SENTRY_", "GUNICORN_"))
-        and key not in {"CACHE_URL", "PYTEST_CURRENT_TEST"}
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="applyingml.settings",
-        DJANGO_ENV="production",
-        DJANGO_SECRET_KEY=TEST_SECRET_KEY,
-        DJANGO_ALLOWED_HOSTS="testserver.example,127.0.0.1",
-        PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+    """A production process's environment, with a test secret key and test hosts."""
+    return tools.servers.production_env(
+        **{
+            "DJANGO_SECRET_KEY": TEST_SECRET_KEY,
+            "DJANGO_ALLOWED_HOSTS": "testserver.example,127.0.0.1",
+            **overrides,
+        }
     )
-    env.update(overrides)
-    return env
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -90,58 +75,13 @@ def http(url, method="GET", headers=None, data=None, timeout=10):
 PROXIED = {"Host": "testserver.example", "X-Forwarded-Proto": "https"}
 
 
-class Gunicorn:
-    """gunicorn with gunicorn.conf.py on a free port of 127.0.0.1."""
+class Gunicorn(tools.servers.Gunicorn):
+    """gunicorn as production runs it, started at once, with few workers for a test."""
 
     def __init__(self, env, tmp_path, command=None, workers=1, threads=4):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = tmp_path / f"gunicorn-{self.port}.log"
-        env = {
-            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
-            "GUNICORN_WORKERS": str(workers),
-            "GUNICORN_THREADS": str(threads),
-            **env,
-        }
-        command = command or [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--config",
-            "gunicorn.conf.py",
-            "applyingml.wsgi",
-        ]
-        self.log = self.log_path.open("wb")
-        self.process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT
-        )
-
-    def wait_until_up(self, timeout=60):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited:\n{self.output()}")
-            try:
-                if http(self.url + "/healthz", timeout=2)[0] == 200:
-                    return self
-            except OSError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"gunicorn did not come up:\n{self.output()}")
-
-    def output(self):
-        self.log.flush()
-        return self.log_path.read_text(errors="replace")
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
+        env = {"GUNICORN_WORKERS": str(workers), "GUNICORN_THREADS": str(threads), **env}
+        super().__init__(env, tmp_path, command=command)
+        self.start()
 
 
 class TcpProxy:

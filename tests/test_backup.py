@@ -13,7 +13,7 @@ import psycopg
 import pytest
 
 from interviews.management.commands.seed_demo import DEMO_DIR
-from tests.servers import ROOT, database_url
+from tests.servers import ROOT, settings_url
 
 # Used when the demo files are not in this checkout: one mentor in the same format.
 SMALL_DEMO = """
@@ -43,10 +43,10 @@ def scratch_database(db):
 
     settings = {**connection.settings_dict, "NAME": "postgres"}
     name = f"backup_test_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(database_url(settings), autocommit=True) as admin:
+    with psycopg.connect(settings_url(settings), autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
-    yield database_url({**settings, "NAME": name})
-    with psycopg.connect(database_url(settings), autocommit=True) as admin:
+    yield settings_url({**settings, "NAME": name})
+    with psycopg.connect(settings_url(settings), autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 

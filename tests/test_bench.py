@@ -10,10 +10,10 @@ import sys
 
 import pytest
 
-from applyingml import benchreport, wrk
-from applyingml.bench import CACHED_MAX_P95_MS, CACHED_MIN_RATIO, UNCACHED_MIN_RATIO
 from tests.factories import AnswerFactory, MentorFactory, PublishedInterviewFactory
-from tests.servers import ROOT, database_url, production_env
+from tests.servers import ROOT, production_env, settings_url
+from tools import benchreport, wrk
+from tools.bench import CACHED_MAX_P95_MS, CACHED_MIN_RATIO, UNCACHED_MIN_RATIO
 
 WRK_OUTPUT = """Running 2s test @ http://127.0.0.1:8000/
   2 threads and 16 connections
@@ -112,13 +112,13 @@ def test_a_short_run_against_gunicorn_writes_the_table(questions, tmp_path):
                 lessons=["baselines", "monitoring"],
             )
     output = tmp_path / "performance.md"
-    env = production_env(DATABASE_URL=database_url(connection.settings_dict))
+    env = production_env(DATABASE_URL=settings_url(connection.settings_dict))
     env.pop("DJANGO_ENV")  # the bench itself reads the database as development does
     completed = subprocess.run(
         [
             sys.executable,
             "-m",
-            "applyingml.bench",
+            "tools.bench",
             *("--duration", "1", "--rounds", "1", "--connections", "4", "--mentors", "0"),
             *("--warm", "2"),
             *("--quiet-wait", "0", "--output", str(output)),

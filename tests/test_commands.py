@@ -64,7 +64,7 @@ def test_create_editor_gives_a_working_staff_login():
 def test_unreachable_database_url_gives_one_clear_line():
     env = {**os.environ, "DATABASE_URL": "postgresql://nobody:secret@127.0.0.1:9/nowhere"}
     result = subprocess.run(
-        [sys.executable, "-m", "applyingml.devdb", "ensure"],
+        [sys.executable, "-m", "tools.devdb", "ensure"],
         cwd=ROOT,
         env=env,
         capture_output=True,

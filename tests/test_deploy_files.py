@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.servers import PROXIED, ROOT, Gunicorn, database_url, http, production_env
+from tests.servers import PROXIED, ROOT, Gunicorn, http, production_env, settings_url
 
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 DOCKERFILE = (ROOT / "Dockerfile").read_text()
@@ -116,7 +116,7 @@ def test_the_start_command_migrates_collects_static_and_serves(tmp_path):
     from django.db import connection
 
     env = production_env(
-        DATABASE_URL=database_url(connection.settings_dict),
+        DATABASE_URL=settings_url(connection.settings_dict),
         DJANGO_STATIC_ROOT=str(tmp_path / "static"),
     )
     server = Gunicorn(env, tmp_path, command=[str(ROOT / "deploy/start-web")])

@@ -11,12 +11,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.servers import ROOT, database_url, production_env
+from tests.servers import ROOT, production_env, settings_url
 
 
 def loadtest(*args, env=None):
     return subprocess.run(
-        [sys.executable, "-m", "applyingml.loadtest", *args],
+        [sys.executable, "-m", "tools.loadtest", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -31,7 +31,7 @@ def loadtest(*args, env=None):
 def test_a_short_load_test_against_gunicorn_passes_with_no_errors(questions):
     from django.db import connection
 
-    env = production_env(DATABASE_URL=database_url(connection.settings_dict))
+    env = production_env(DATABASE_URL=settings_url(connection.settings_dict))
     result = loadtest("--duration", "3", "--connections", "8", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "8 connections for 3 s" in result.stdout
@@ -89,9 +89,9 @@ def test_mentor_saves_against_another_server_need_its_key():
 def test_acknowledged_saves_missing_from_the_database_fail_the_run(db):
     from django.db import connection
 
-    from applyingml.loadtest import MentorSaves
+    from tools.loadtest import MentorSaves
 
     check = object.__new__(MentorSaves)
-    check.database_url = database_url(connection.settings_dict)
+    check.database_url = settings_url(connection.settings_dict)
     check.acknowledged = {"mdeadbeef0001"}
     assert check.verify() == ["1 of 1 acknowledged saves are missing"]

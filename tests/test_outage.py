@@ -21,9 +21,9 @@ from tests.servers import (
     TEST_SECRET_KEY,
     Gunicorn,
     TcpProxy,
-    database_url,
     http,
     production_env,
+    settings_url,
     upstream_address,
 )
 
@@ -38,7 +38,7 @@ def serve_behind_proxy(collected_static, tmp_path):
 
     proxy = TcpProxy(*upstream_address(connection.settings_dict))
     env = production_env(
-        DATABASE_URL=database_url(connection.settings_dict, host="127.0.0.1", port=proxy.port),
+        DATABASE_URL=settings_url(connection.settings_dict, host="127.0.0.1", port=proxy.port),
         # Persistent connections, as in production: recovery must not depend
         # on opening a fresh one for every request.
         DATABASE_CONN_MAX_AGE="60",

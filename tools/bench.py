@@ -1,6 +1,6 @@
 """`make bench`: how fast the public pages are at scale, on the production stack.
 
-    python -m applyingml.bench [--duration 15] [--connections 16] [--mentors 10000]
+    python -m tools.bench [--duration 15] [--connections 16] [--mentors 10000]
 
 1. Makes sure the database (DATABASE_URL, else the project-local one) holds
    the scale data: `seed_scale --mentors N` runs when fewer than N mentors
@@ -35,7 +35,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import benchreport, wrk
-from .loadtest import BASE_DIR, Server, database_url
+from .loadtest import Server
+from .servers import BASE_DIR, database_url
 
 # Targets on a 2-core machine at 160,000 answers and 16 connections.
 CACHED_MIN_RATIO = 0.25
@@ -196,7 +197,7 @@ def run_phase(label, page_cache_seconds, pages, args, cache_url, workdir, db_url
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m applyingml.bench")
+    parser = argparse.ArgumentParser(prog="python -m tools.bench")
     parser.add_argument("--duration", type=float, default=15, help="seconds per URL (15)")
     parser.add_argument(
         "--rounds", type=int, default=3, help="split each URL's time into rounds (3)"

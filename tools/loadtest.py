@@ -1,6 +1,6 @@
 """`make loadtest`: readers browsing and mentors saving drafts, through gunicorn.
 
-    python -m applyingml.loadtest [--duration 120] [--connections 32] [--target URL]
+    python -m tools.loadtest [--duration 120] [--connections 32] [--target URL]
 
 Without --target it starts gunicorn itself (gunicorn.conf.py, production
 settings) on 127.0.0.1 against the database in DATABASE_URL (the
@@ -26,7 +26,6 @@ import os
 import random
 import re
 import secrets
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,7 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from .servers import BASE_DIR, Gunicorn, database_url, production_env
+
 # Requests look as they do behind the production proxy.
 HEADERS = {"X-Forwarded-Proto": "https", "User-Agent": "applyingml-loadtest"}
 LINK = re.compile(r'href="(/(?:mentors|questions|lessons|static)/[^"#]*)"')
@@ -307,75 +307,32 @@ def run_load(host, port, duration, connections, scenarios, results):
 # --- The server under test ------------------------------------------------------------
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def database_url():
-    if os.environ.get("DATABASE_URL"):
-        return os.environ["DATABASE_URL"]
-    from applyingml.devdb import URL_FILE
-
-    if URL_FILE.exists():
-        return URL_FILE.read_text().strip()
-    sys.exit("No database: set DATABASE_URL, or run `make setup` first.")
-
-
-class Server:
-    """gunicorn with production settings on 127.0.0.1, for the test's length."""
+class Server(Gunicorn):
+    """gunicorn with production settings on 127.0.0.1, for the test's length,
+    its static files collected first (WhiteNoise's manifest)."""
 
     def __init__(self, workdir, db_url):
-        self.port = free_port()
-        self.log_path = Path(workdir) / "gunicorn.log"
-        self.env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
-            "DJANGO_SETTINGS_MODULE": "applyingml.settings",
-            "DJANGO_ENV": "production",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "DJANGO_STATIC_ROOT": str(Path(workdir) / "static"),
-            "DATABASE_URL": db_url,
-            "DATABASE_CONN_MAX_AGE": "60",
-            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
-        }
+        super().__init__(
+            production_env(
+                DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+                DJANGO_ALLOWED_HOSTS="127.0.0.1",
+                DJANGO_STATIC_ROOT=str(Path(workdir) / "static"),
+                DATABASE_URL=db_url,
+                DATABASE_CONN_MAX_AGE="60",
+                # A benchmark may choose the workers (GUNICORN_WORKERS, GUNICORN_THREADS).
+                **{k: v for k, v in os.environ.items() if k.startswith("GUNICORN_")},
+            ),
+            workdir,
+        )
 
-    def __enter__(self):
+    def start(self):
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
             cwd=BASE_DIR,
             env=self.env,
             check=True,
         )
-        self.log = self.log_path.open("wb")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "applyingml.wsgi"],
-            cwd=BASE_DIR,
-            env=self.env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"gunicorn exited:\n{self.log_path.read_text()[-3000:]}")
-            try:
-                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
-                connection.request("GET", "/healthz")
-                if connection.getresponse().status == 200:
-                    return self
-            except OSError:
-                time.sleep(0.2)
-        raise SystemExit("gunicorn did not start within a minute.")
-
-    def __exit__(self, *exc):
-        self.process.terminate()
-        try:
-            self.process.wait(30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        self.log.close()
+        return super().start()
 
     def error_lines(self):
         return [
@@ -406,7 +363,7 @@ def summarize(results, duration, problems):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m applyingml.loadtest")
+    parser = argparse.ArgumentParser(prog="python -m tools.loadtest")
     parser.add_argument("--duration", type=float, default=120, help="seconds (default 120)")
     parser.add_argument("--connections", type=int, default=32, help="concurrent connections")
     parser.add_argument("--target", help="an already running server, e.g. http://127.0.0.1:8000")
