@@ -1,5 +1,7 @@
 """Transitions as model methods: allowed steps, audit records, emails."""
 
+import datetime as dt
+
 import pytest
 from django.utils import timezone
 
@@ -123,3 +125,13 @@ def test_every_save_bumps_the_version():
     interview.intro = "changed"
     interview.save()
     assert Interview.objects.get(pk=interview.pk).version == version + 1
+
+
+def test_a_refused_publish_leaves_the_interview_as_it_was(questions):
+    interview = PublishedInterviewFactory()
+    interview.withdraw(by=None, note="Asked by the mentor.")
+    before = interview.published_at
+    with pytest.raises(InvalidTransition):
+        interview.publish(at=before + dt.timedelta(days=3))
+    assert interview.published_at == before
+    assert interview.status == Interview.Status.WITHDRAWN

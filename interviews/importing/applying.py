@@ -31,14 +31,13 @@ from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from ..models import Answer, Interview, InterviewEvent, Mentor, Question
+from ..models import TRANSITIONS, Answer, Interview, InterviewEvent, Mentor, Question
 from .decisions import FOLLOW_UP, resolve
 from .matching import INLINE_LINK, REFERENCE_LINK, QuestionMatcher, normalise
 from .parsing import ImportFileError, ImportSkipped, parse_interview
 from .report import FileReport, ImportReport, Undecided
 
 FOLLOW_UP_TITLE_LENGTH = 80  # Question.title's max_length
-PUBLISHABLE = {Interview.Status.DRAFT, Interview.Status.SUBMITTED, Interview.Status.REJECTED}
 
 
 @dataclass
@@ -438,7 +437,7 @@ class FileImport:
 
     def apply_status(self, interview):
         wanted = self.options.publish or self.front.status == Interview.Status.PUBLISHED
-        if wanted and interview.status in PUBLISHABLE:
+        if wanted and interview.status in TRANSITIONS["publish"].allowed_from:
             date = self.front.date
             interview.publish(
                 by=None, note="Imported", at=published_at_for(date) if date else None, notify=False

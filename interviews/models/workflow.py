@@ -150,7 +150,8 @@ class InterviewWorkflow:
             note=note,
         )
 
-    def _transition(self, name, *, by=None, note="", fields=(), action=None):
+    def _transition(self, name, *, by=None, note="", changes=None, action=None):
+        """Check the transition is allowed, then apply it with `changes` ({field: value})."""
         transition = TRANSITIONS[name]
         if self.status not in transition.allowed_from:
             raise InvalidTransition(
@@ -163,8 +164,10 @@ class InterviewWorkflow:
             )
         from_status = self.status
         self.status = transition.to_status
+        for field, value in (changes or {}).items():
+            setattr(self, field, value)
         with transaction.atomic():
-            self.save(update_fields=["status", "updated_at", *fields])
+            self.save(update_fields=["status", "updated_at", *(changes or {})])
             return self.record(
                 action or name, by=by, note=note, from_status=from_status, to_status=self.status
             )
@@ -185,12 +188,11 @@ class InterviewWorkflow:
         """Make the interview public; email the mentor its public link."""
         from .. import emails
 
-        self.published_at = at or self.published_at or timezone.now()
         event = self._transition(
             "publish",
             by=by,
             note=note,
-            fields=["published_at"],
+            changes={"published_at": at or self.published_at or timezone.now()},
             action=InterviewEvent.Action.PUBLISHED,
         )
         # The same link now edits the published interview (as a revision):
@@ -234,14 +236,3 @@ class InterviewWorkflow:
         if name not in TRANSITIONS:
             raise InvalidTransition(f"Unknown step {name!r}.")
         return getattr(self, name)(by=by, note=note)
-
-    # --- Revisions: edits after publishing ------------------------------------------
-
-    def open_revision(self):
-        """The mentor's revision in progress, started from the published text."""
-        from .revisions import Revision
-
-        revision = self.revisions.filter(status__in=Revision.OPEN).first()
-        if revision is None:
-            revision = Revision.start_from(self)
-        return revision
