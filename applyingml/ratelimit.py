@@ -15,6 +15,7 @@ be right.
 """
 
 import hashlib
+import ipaddress
 import logging
 
 from django.conf import settings
@@ -33,14 +34,20 @@ def client_address(request):
 
     Each of settings.TRUSTED_PROXY_COUNT proxies appends the address it was
     reached from to X-Forwarded-For; entries before those were written by the
-    client and are not trusted.
+    client and are not trusted. "" when that is not an IP address.
     """
     count = settings.TRUSTED_PROXY_COUNT
     forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",")]
     forwarded = [part for part in forwarded if part]
     if count and len(forwarded) >= count:
-        return forwarded[-count]
-    return request.META.get("REMOTE_ADDR", "")
+        address = forwarded[-count]
+    else:
+        address = request.META.get("REMOTE_ADDR", "")
+    # Proxies write "unknown" or worse where they know no address.
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return ""
 
 
 def _key(kind, value):

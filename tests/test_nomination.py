@@ -112,6 +112,14 @@ def test_client_address_trusts_only_our_proxies(rf, settings):
     assert ratelimit.client_address(request) == "203.0.113.7"
 
 
+@pytest.mark.parametrize("forwarded", ["unknown", "not-an-address", "203.0.113.7:443"])
+def test_a_proxy_that_knows_no_address_still_lets_the_nomination_in(client, settings, forwarded):
+    settings.TRUSTED_PROXY_COUNT = 1
+    response = client.post(URL, nomination_data(), HTTP_X_FORWARDED_FOR=forwarded)
+    assert response.status_code == 302
+    assert Nomination.objects.get().client_address is None
+
+
 def test_editor_turns_a_nomination_into_an_invitation(editor_client, mailoutbox, client):
     nomination = Nomination.objects.create(
         name="Lin Example",

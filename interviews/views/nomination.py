@@ -42,7 +42,7 @@ def nominate(request):
             request, "submit/nominate.html", {"form": form, "meta": page_meta(request)}, status=400
         )
     nomination = form.save(commit=False)
-    nomination.client_address = address if address != "unknown" else None
+    nomination.client_address = address or None
     nomination.save()
     emails.send_nomination_received(nomination)
     return redirect("interviews:nominate-thanks")
