@@ -5,7 +5,7 @@
 keeps the newest MAX_MATCHES of them in order of relevance, and
 `with_headlines()` adds highlighted snippets to a page of them. Matching reads the
 stored, GIN-indexed `Answer.search_vector` (see `answer_search_vector()` in
-models.py); no query computes `to_tsvector` over the table.
+models/content.py); no query computes `to_tsvector` over the table.
 `related_answers()` finds further reading for one answer from the same
 stored vectors.
 """
@@ -205,9 +205,6 @@ class VocabularySimilarity(Func):
     """
 
     output_field = FloatField()
-
-    def __init__(self, vector, other_vector):
-        super().__init__(vector, other_vector)
 
     def as_sql(self, compiler, connection, **extra_context):
         (a, a_params), (b, b_params) = (

@@ -9,7 +9,6 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
 
 from .. import emails
 from ..models import TRANSITIONS, Answer, Interview, InterviewEvent, InvalidTransition, Revision
@@ -357,8 +356,3 @@ class AnswerAdmin(admin.ModelAdmin):
     @admin.display(description="lessons")
     def lesson_list(self, obj):
         return ", ".join(tag.name for tag in obj.tags.all())
-
-
-def preview_link(interview):
-    url = reverse("admin:interviews_interview_preview", args=[interview.pk])
-    return format_html('<a href="{}">{}</a>', url, "Preview on the site")

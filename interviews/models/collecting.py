@@ -27,14 +27,6 @@ class TamperedLink(Exception):
 
 
 class InvitationQuerySet(models.QuerySet):
-    def outstanding(self):
-        """Not revoked, not expired, and the mentor has not submitted yet."""
-        return self.filter(
-            revoked_at__isnull=True,
-            expires_at__gt=timezone.now(),
-            interview__status=Interview.Status.DRAFT,
-        )
-
     def get_by_token(self, token):
         """The invitation for a link's token.
 

@@ -492,11 +492,6 @@ class Interview(InterviewWorkflow, models.Model):
     def is_public(self):
         return self.status == self.Status.PUBLISHED
 
-    @property
-    def is_editable_by_mentor(self):
-        """Mentors edit their answers while the interview is a draft."""
-        return self.status == self.Status.DRAFT
-
     def mark_saved(self):
         """Stamp a mentor's draft save."""
         self.draft_saved_at = timezone.now()

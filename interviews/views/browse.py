@@ -419,7 +419,3 @@ class LessonDetailView(LessonListView):
     def requested_lesson_slugs(self):
         slugs = super().requested_lesson_slugs()
         return [self.kwargs["slug"], *(s for s in slugs if s != self.kwargs["slug"])]
-
-    @cached_property
-    def primary_lesson(self):
-        return self.active_lessons[0]
