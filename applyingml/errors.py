@@ -20,6 +20,13 @@ RETRY_AFTER_SECONDS = 5
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 
 
+def first_line(exception):
+    """The first line of an exception's message (drivers add hints below it),
+    else its type's name: what a log line or a one-line message shows."""
+    message = str(exception).strip()
+    return message.splitlines()[0] if message else type(exception).__name__
+
+
 def wants_json(request):
     """True when the client prefers JSON to HTML (fetch() with Accept: application/json)."""
     return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
@@ -29,7 +36,7 @@ def database_unavailable(request, exception):
     logger.warning(
         "Database unavailable: %s: %s",
         type(exception).__name__,
-        str(exception).strip().splitlines()[0] if str(exception).strip() else "",
+        first_line(exception),
         extra={"path": request.path},
     )
     saved_nothing = request.method not in {"GET", "HEAD", "OPTIONS"}

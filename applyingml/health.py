@@ -14,7 +14,7 @@ import logging
 from django.db import DatabaseError, connections
 from django.http import JsonResponse
 
-from .errors import mark_logged
+from .errors import first_line, mark_logged
 
 logger = logging.getLogger("applyingml.health")
 
@@ -26,8 +26,7 @@ def databases_problem():
             with connections[alias].cursor() as cursor:
                 cursor.execute("SELECT 1")
         except DatabaseError as exc:
-            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            return f"{alias}: {reason}"
+            return f"{alias}: {first_line(exc)}"
     return None
 
 

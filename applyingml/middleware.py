@@ -8,7 +8,6 @@ import uuid
 
 from django.conf import settings
 from django.core.signals import request_finished
-from django.db import InterfaceError, OperationalError
 from django.dispatch import receiver
 
 from . import errors
@@ -108,6 +107,6 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, (OperationalError, InterfaceError)):
+        if isinstance(exception, errors.DATABASE_ERRORS):
             return errors.database_unavailable(request, exception)
         return None

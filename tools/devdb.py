@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+from applyingml.errors import first_line
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = BASE_DIR / ".data"
 PGDATA = DATA_DIR / "postgres"
@@ -38,8 +40,7 @@ def check_reachable(url, timeout=5):
         with psycopg.connect(url, connect_timeout=timeout) as conn:
             conn.execute("SELECT 1")
     except psycopg.Error as exc:
-        reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
-        return reason
+        return first_line(exc)
     return None
 
 

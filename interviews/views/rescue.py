@@ -7,7 +7,7 @@ never cost a mentor (or a nominee) what they typed.
 from django.shortcuts import render
 from django.urls import reverse
 
-from applyingml.errors import mark_logged
+from applyingml.errors import RETRY_AFTER_SECONDS, mark_logged
 
 from ..forms import AnswersForm
 from ..models import Invitation
@@ -88,7 +88,7 @@ def rescue_page(request, title, message, status, can_resend=False, questions=())
 
 def unavailable(response):
     """A 503 for a database outage: retry soon, never cache, logged once as a warning."""
-    response["Retry-After"] = "5"
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return mark_logged(response)
 
