@@ -5,7 +5,6 @@ from django.core.checks import Tags, Warning, register
 
 SHARED_CACHES = {
     "django.core.cache.backends.redis.RedisCache",
-    "django.core.cache.backends.memcached.PyMemcacheCache",
     "django.core.cache.backends.db.DatabaseCache",
 }
 
@@ -21,7 +20,7 @@ def check_shared_cache(app_configs, **kwargs):
             "The default cache is not shared between processes, so admin login "
             "attempts are counted per gunicorn worker, and an edit reaches the pages "
             "other workers cached only when they expire (PAGE_CACHE_SECONDS).",
-            hint="Set CACHE_URL=redis://host:6379/0 or memcached://host:11211.",
+            hint="Set CACHE_URL=redis://host:6379/0.",
             id="applyingml.W001",
         )
     ]

@@ -43,6 +43,16 @@ def env_int(name, default):
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
+def env_float(name, default):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}.") from None
+
+
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -167,11 +177,11 @@ def database_url():
 
 
 def database_config(url):
-    # Persistent connections rather than psycopg's pool: gunicorn's workers
-    # (and their threads, if any) each keep one connection for CONN_MAX_AGE seconds, which removes the
-    # connect cost from every request just as a pool would, without a pool's
-    # size to tune per process; past one host, PgBouncer pools across all of
-    # them (docs/deploy.md). See docs/performance.md for the measurements.
+    # Persistent connections rather than psycopg's pool: each gunicorn worker
+    # (and thread, if any) keeps one connection for CONN_MAX_AGE seconds,
+    # which takes the connect cost off every request as a pool would, with no
+    # pool size to tune per process. Past one host, PgBouncer pools across
+    # all of them (docs/deploy.md); docs/performance.md has the measurements.
     config = dj_database_url.parse(
         url,
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0 if DEVELOPMENT else 60),
@@ -206,8 +216,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
 def cache_config(url):
-    """CACHES["default"] from a URL: redis://host:6379/0, memcached://host:11211,
-    locmem://, dummy://."""
+    """CACHES["default"] from a URL: redis://host:6379/0, locmem://, dummy://.
+
+    Redis is the one shared cache the project runs and tests (docker-compose,
+    `make bench`); a second kind would be a dependency nothing exercises."""
     parts = urlsplit(url)
     scheme = parts.scheme
     if scheme in {"redis", "rediss"}:
@@ -218,24 +230,16 @@ def cache_config(url):
             # A Redis outage must cost a request a second, not a worker.
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
-    if scheme == "memcached":
-        return {
-            "BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
-            "LOCATION": parts.netloc,
-            "KEY_PREFIX": "applyingml",
-            "OPTIONS": {"connect_timeout": 1, "timeout": 1, "no_delay": True},
-        }
     if scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if scheme == "dummy":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     raise ImproperlyConfigured(
-        "CACHE_URL must start with redis://, rediss://, memcached://, locmem:// or dummy://, "
-        f"not {url!r}."
+        f"CACHE_URL must start with redis://, rediss://, locmem:// or dummy://, not {url!r}."
     )
 
 
-# Production shares one Redis (or Memcached) between every process: admin
+# Production shares one Redis between every process: admin
 # login limits are counted across gunicorn workers, and an edit invalidates
 # the cached pages of every worker at once. Development keeps it in memory.
 CACHES = {"default": cache_config(os.environ.get("CACHE_URL", "locmem://"))}
@@ -375,8 +379,8 @@ TAGGIT_CASE_INSENSITIVE = True
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- The mentor's answer form and the nomination form.
-MENTOR_MIN_ANSWERS = int(os.environ.get("MENTOR_MIN_ANSWERS", "5"))
-MENTOR_ANSWER_MAX_LENGTH = int(os.environ.get("MENTOR_ANSWER_MAX_LENGTH", "20000"))
+MENTOR_MIN_ANSWERS = env_int("MENTOR_MIN_ANSWERS", 5)
+MENTOR_ANSWER_MAX_LENGTH = env_int("MENTOR_ANSWER_MAX_LENGTH", 20000)
 INVITATION_DAYS = 30
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_MAX_SIDE = 800  # pixels; larger photos are scaled down
@@ -384,7 +388,7 @@ PHOTO_MAX_SIDE = 800  # pixels; larger photos are scaled down
 # a 5 MB photo plus sixteen long answers fits comfortably.
 MAX_REQUEST_BYTES = 8 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-NOMINATION_RATE_LIMIT = int(os.environ.get("NOMINATION_RATE_LIMIT", "5"))  # per address per hour
+NOMINATION_RATE_LIMIT = env_int("NOMINATION_RATE_LIMIT", 5)  # per address per hour
 NOMINATION_MIN_SECONDS = 3  # faster than this is a bot
 
 SITE_NAME = "Applying ML"
@@ -441,5 +445,5 @@ if SENTRY_DSN:
         dsn=SENTRY_DSN,
         environment=os.environ.get("SENTRY_ENVIRONMENT", ENVIRONMENT),
         send_default_pii=False,
-        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0") or 0),
+        traces_sample_rate=env_float("SENTRY_TRACES_SAMPLE_RATE", 0.0),
     )

@@ -1,5 +1,6 @@
-"""A URLconf with a view that saves, standing in for forms still to be built
-(the mentor's draft form), to show what they inherit when the database fails."""
+"""A URLconf with a view that fails to save with the database down, so the
+tests can show what every saving view inherits from the project's error
+handling (the 503 page, JSON for fetch()), whatever the view."""
 
 from django.db import OperationalError
 from django.urls import include, path
