@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.urls import reverse
 
-EDITOR_APPS = ["interviews", "taggit"]
+EDITOR_APPS = ["interviews"]  # lessons are interviews.Lesson; taggit's own Tag is unused
 
 
 def editors_group():
