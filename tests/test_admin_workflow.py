@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from interviews import services
 from interviews.forms import AnswersForm
 from interviews.models import Interview, Invitation, Lesson, Nomination, Revision
 from tests.factories import (
@@ -328,7 +329,7 @@ def test_a_link_that_expired_during_review_works_again_after_publication(
         expires_at=timezone.now() - timedelta(days=1)
     )
 
-    Interview.objects.get(pk=interview.pk).publish(by=editor)
+    services.publish(Interview.objects.get(pk=interview.pk), by=editor)
 
     assert client.get(f"/submit/{token}/").status_code == 200
     assert f"/submit/{token}/" in mailoutbox[-1].body  # the published email carries the link

@@ -70,7 +70,7 @@ def test_publishing_copies_the_date_to_the_answers_and_counts_them(questions, ed
     assert not Answer.objects.published().exists()
     assert_in_step()
 
-    interview.publish(by=editor, notify=False)
+    interview.publish(by=editor)
 
     assert Answer.objects.published().count() == 3
     assert {a.published_at for a in interview.answers.all()} == {interview.published_at}
@@ -81,7 +81,7 @@ def test_publishing_copies_the_date_to_the_answers_and_counts_them(questions, ed
 
 def test_withdrawing_and_republishing_take_the_answers_with_them(questions, editor):
     interview = draft_with_answers(questions)
-    interview.publish(by=editor, notify=False)
+    interview.publish(by=editor)
 
     interview.withdraw(by=editor, note="Asked to.")
     assert not Answer.objects.published().exists()

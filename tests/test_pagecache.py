@@ -93,7 +93,7 @@ def test_every_change_readers_can_see_shows_at_once(
         if change == "publish another interview":
             draft = DraftInterviewFactory(mentor=MentorFactory(name="Newly Published"))
             AnswerFactory(interview=draft, question=published.question, lessons=["baselines"])
-            draft.publish(by=editor, notify=False)
+            draft.publish(by=editor)
             expected = "Newly Published"
         elif change == "edit an answer":
             published.body = "Measure *twice*."

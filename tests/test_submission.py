@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from interviews.forms import AnswersForm
 from interviews.models import Answer, Interview, Invitation, Mentor
-from interviews.views.submission import DraftWorkspace
+from interviews.services import DraftWorkspace
 from tests.factories import invitation_with_token
 
 pytestmark = pytest.mark.django_db

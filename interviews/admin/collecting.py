@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from .. import emails
+from .. import services
 from ..forms import InviteMentorForm
 from ..models import Invitation, Nomination
 
@@ -89,7 +89,7 @@ class InvitationAdmin(admin.ModelAdmin):
         form = InviteMentorForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            invitation = Invitation.create_for(
+            invitation, sent = services.invite(
                 name=data["name"],
                 email=data["email"],
                 days=data["days"],
@@ -97,7 +97,7 @@ class InvitationAdmin(admin.ModelAdmin):
                 created_by=request.user,
             )
             self.log_addition(request, invitation, [{"added": {}}])
-            announce_link(request, invitation, emails.send_invitation(invitation))
+            announce_link(request, invitation, sent)
             return redirect("admin:interviews_invitation_changelist")
         context = {
             **self.admin_site.each_context(request),
@@ -123,8 +123,7 @@ class InvitationAdmin(admin.ModelAdmin):
     @admin.action(description="Send a new link (the old one stops working)")
     def renew_and_resend(self, request, queryset):
         for invitation in queryset.select_related("interview__mentor"):
-            invitation.renew()
-            announce_link(request, invitation, emails.send_invitation(invitation))
+            announce_link(request, invitation, services.renew_invitation(invitation))
 
     @admin.action(description="Revoke the link")
     def revoke(self, request, queryset):
@@ -144,8 +143,7 @@ class NominationAdmin(admin.ModelAdmin):
     @admin.action(description="Invite the selected people (emails each a personal link)")
     def invite(self, request, queryset):
         for nomination in queryset.filter(status=Nomination.Status.NEW):
-            invitation = nomination.invite(created_by=request.user)
-            announce_link(request, invitation, emails.send_invitation(invitation))
+            announce_link(request, *services.invite_nominee(nomination, by=request.user))
         skipped = (
             queryset.exclude(status=Nomination.Status.INVITED)
             .exclude(status=Nomination.Status.NEW)

@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from .. import emails
+from .. import services
 from ..models import TRANSITIONS, Answer, Interview, InterviewEvent, InvalidTransition, Revision
 from .importing import import_view
 
@@ -252,7 +252,7 @@ class InterviewAdmin(admin.ModelAdmin):
             note = form.cleaned_data["note"]
             for interview in interviews:
                 try:
-                    interview.apply_transition(transition.name, by=request.user, note=note)
+                    services.apply_step(interview, transition.name, by=request.user, note=note)
                 except InvalidTransition as exc:
                     self.message_user(request, f"{interview.mentor}: {exc}", messages.ERROR)
                 else:
@@ -286,16 +286,15 @@ class InterviewAdmin(admin.ModelAdmin):
             note = request.POST.get("note", "").strip()
             decision = request.POST.get("decision")
             if decision == "approve":
-                revision.approve(by=request.user, note=note)
+                services.approve_revision(revision, by=request.user, note=note)
                 self.message_user(request, "The edits are approved and live on the site.")
             elif decision == "decline":
-                revision.decline(by=request.user, note=note)
+                services.decline_revision(revision, by=request.user, note=note)
                 self.message_user(
                     request, "The edits are declined; the published text is unchanged."
                 )
             else:
                 raise Http404("No such decision.")
-            emails.send_revision_decided(revision)
             self.log_change(request, interview, f"Edits {revision.status}. {note}".strip())
             return redirect("admin:interviews_interview_change", interview.pk)
         context = {

@@ -31,6 +31,7 @@ from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from .. import services
 from ..models import TRANSITIONS, Answer, Interview, InterviewEvent, Mentor, Question
 from .decisions import FOLLOW_UP, resolve
 from .matching import INLINE_LINK, REFERENCE_LINK, QuestionMatcher, normalise
@@ -439,8 +440,11 @@ class FileImport:
         wanted = self.options.publish or self.front.status == Interview.Status.PUBLISHED
         if wanted and interview.status in TRANSITIONS["publish"].allowed_from:
             date = self.front.date
-            interview.publish(
-                by=None, note="Imported", at=published_at_for(date) if date else None, notify=False
+            services.publish(
+                interview,
+                note="Imported",
+                at=published_at_for(date) if date else None,
+                notify=False,
             )
             self.report.add("~", "status: published")
         elif wanted and interview.status == Interview.Status.WITHDRAWN:

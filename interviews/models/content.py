@@ -270,6 +270,25 @@ def answer_question_lessons(apps=global_apps):
     )
 
 
+def write_answer_texts(existing, texts, create):
+    """Make a set of answers say `texts` ({question id: Markdown}); "" removes one.
+
+    `existing` is {question id: answer} (an Answer or a RevisionAnswer);
+    `create(question_id, text)` adds a missing one. Each answer is saved
+    through its own save(), so whatever it renders from its text follows.
+    The one loop for the mentor's draft, the revision and its approval.
+    """
+    for question_id, text in texts.items():
+        answer = existing.get(question_id)
+        if text and answer is None:
+            create(question_id, text)
+        elif text and answer.body != text:
+            answer.body = text
+            answer.save()
+        elif not text and answer is not None:
+            answer.delete()
+
+
 # --- Models ------------------------------------------------------------------------
 
 

@@ -6,7 +6,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .content import Mentor
+from .content import Answer, Mentor, write_answer_texts
 from .workflow import InterviewEvent, InvalidTransition
 
 
@@ -86,16 +86,13 @@ class Revision(models.Model):
                 self.photo = photo
             self.saved_at = timezone.now()
             self.save()
-            existing = {a.question_id: a for a in self.answers.all()}
-            for question, text in bodies.items():
-                answer = existing.get(question.pk)
-                if text and answer is None:
-                    RevisionAnswer.objects.create(revision=self, question=question, body=text)
-                elif text and answer.body != text:
-                    answer.body = text
-                    answer.save(update_fields=["body"])
-                elif not text and answer is not None:
-                    answer.delete()
+            write_answer_texts(
+                {a.question_id: a for a in self.answers.all()},
+                {question.pk: text for question, text in bodies.items()},
+                lambda question_id, text: RevisionAnswer.objects.create(
+                    revision=self, question_id=question_id, body=text
+                ),
+            )
 
     def submit(self):
         if self.status != self.Status.DRAFT:
@@ -133,8 +130,6 @@ class Revision(models.Model):
 
     def approve(self, by, note=""):
         """Replace the live profile and answers with the revision's."""
-        from .content import Answer
-
         if self.status != self.Status.SUBMITTED:
             raise InvalidTransition("Only submitted edits can be approved.")
         interview, mentor = self.interview, self.interview.mentor
@@ -145,19 +140,15 @@ class Revision(models.Model):
                 mentor.photo = self.photo
             mentor.save()
             live = {a.question_id: a for a in interview.answers.all()}
-            proposed = {a.question_id: a for a in self.answers.select_related("question")}
-            for question_id, answer in live.items():
-                if question_id not in proposed:
-                    answer.delete()
-            for question_id, revised in proposed.items():
-                answer = live.get(question_id)
-                if answer is None:
-                    Answer.objects.create(
-                        interview=interview, question=revised.question, body=revised.body
-                    )
-                elif answer.body != revised.body:
-                    answer.body = revised.body
-                    answer.save()  # keeps its lessons
+            proposed = self.bodies()
+            # Answers the revision dropped are removed; changed ones keep their lessons.
+            write_answer_texts(
+                live,
+                {**dict.fromkeys(live, ""), **proposed},
+                lambda question_id, text: Answer.objects.create(
+                    interview=interview, question_id=question_id, body=text
+                ),
+            )
             self._decide(self.Status.APPROVED, by, note)
             interview.save(update_fields=["updated_at"])  # a new version for the admin
             interview.record(InterviewEvent.Action.REVISION_APPROVED, by=by, note=note)

@@ -4,8 +4,9 @@
 
 Every transition is a method of Interview (from `InterviewWorkflow`): it
 checks that the step is allowed from the current status, stamps who and
-when, records an InterviewEvent with the reason, and sends the emails that
-go with it. The admin actions, buttons and commands all call these methods.
+when, and records an InterviewEvent with the reason. What goes with a step
+(its email, a link that works again) is the use case's, in services.py,
+which is what the admin, the mentor's form and the commands call.
 """
 
 from dataclasses import dataclass
@@ -184,44 +185,23 @@ class InterviewWorkflow:
             self.save(update_fields=["status", "submitted_at", "draft_saved_at", "updated_at"])
             return self.record(InterviewEvent.Action.SUBMITTED, from_status=DRAFT)
 
-    def publish(self, by=None, note="", at=None, notify=True):
-        """Make the interview public; email the mentor its public link."""
-        from .. import emails
-
-        event = self._transition(
+    def publish(self, by=None, note="", at=None):
+        """Make the interview public (services.publish also emails the mentor)."""
+        return self._transition(
             "publish",
             by=by,
             note=note,
             changes={"published_at": at or self.published_at or timezone.now()},
             action=InterviewEvent.Action.PUBLISHED,
         )
-        # The same link now edits the published interview (as a revision):
-        # keep it working even if it ran out while the editors reviewed.
-        invitation = getattr(self, "invitation", None)
-        if invitation is not None:
-            invitation.reopen()
-        if notify:
-            emails.send_published(self)
-        return event
 
     def request_changes(self, by, note):
-        """Back to the mentor as a draft, with a message; their link works again."""
-        from .. import emails
-
-        event = self._transition("request_changes", by=by, note=note)
-        invitation = getattr(self, "invitation", None)
-        if invitation is not None:
-            invitation.reopen()
-        emails.send_changes_requested(self, note)
-        return event
+        """Back to the mentor as a draft, with a message."""
+        return self._transition("request_changes", by=by, note=note)
 
     def reject(self, by, note=""):
-        """Not for publication; the mentor is thanked and told."""
-        from .. import emails
-
-        event = self._transition("reject", by=by, note=note)
-        emails.send_rejected(self, note)
-        return event
+        """Not for publication."""
+        return self._transition("reject", by=by, note=note)
 
     def withdraw(self, by, note):
         """Take a published interview off the site; its page answers 410 Gone."""
@@ -230,9 +210,3 @@ class InterviewWorkflow:
     def republish(self, by, note=""):
         """Put a withdrawn interview back, under its original publication date."""
         return self._transition("republish", by=by, note=note)
-
-    def apply_transition(self, name, *, by, note=""):
-        """Run the editors' step called `name` (the admin's entry point)."""
-        if name not in TRANSITIONS:
-            raise InvalidTransition(f"Unknown step {name!r}.")
-        return getattr(self, name)(by=by, note=note)

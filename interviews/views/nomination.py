@@ -4,7 +4,7 @@ from django.conf import settings
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from .. import emails, ratelimit
+from .. import ratelimit, services
 from ..forms import NominationForm
 from ..meta import PageMeta
 from .rescue import rescued_fields
@@ -43,8 +43,7 @@ def nominate(request):
         )
     nomination = form.save(commit=False)
     nomination.client_address = address or None
-    nomination.save()
-    emails.send_nomination_received(nomination)
+    services.nominate(nomination)
     return redirect("interviews:nominate-thanks")
 
 

@@ -11,8 +11,6 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.files.base import ContentFile
-from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,10 +19,10 @@ from django.views.decorators.http import require_POST
 
 from applyingml.errors import DATABASE_ERRORS
 
-from .. import emails
+from .. import services
 from ..forms import AnswersForm, ProfileForm
 from ..markdown import render_markdown
-from ..models import Answer, Interview, Invitation, Question, Revision, TamperedLink
+from ..models import Interview, Invitation, Question, Revision, TamperedLink
 from .rescue import link_problem, rescue_page, unavailable
 
 logger = logging.getLogger(__name__)
@@ -37,102 +35,6 @@ def questions_for(interview):
         pk__in=[q.pk for q in asked]
     )
     return sorted([*asked, *answered], key=lambda q: (not q.is_standard, q.position, q.pk))
-
-
-class DraftWorkspace:
-    """Before publication, the mentor's edits go straight into the draft interview."""
-
-    is_revision = False
-
-    def __init__(self, interview):
-        self.interview = interview
-
-    @property
-    def editable(self):
-        return True
-
-    @property
-    def saved_at(self):
-        return self.interview.draft_saved_at
-
-    def answer_bodies(self):
-        return {a.question_id: a.body for a in self.interview.answers.all()}
-
-    def profile_initial(self):
-        return {}
-
-    def save(self, profile_form, answers_form):
-        """Store the profile and every answer; a cleared answer is removed."""
-        interview = self.interview
-        with transaction.atomic():
-            profile_form.save()
-            existing = {a.question_id: a for a in interview.answers.all()}
-            for question, text in answers_form.answers().items():
-                answer = existing.get(question.pk)
-                if text and answer is None:
-                    Answer.objects.create(interview=interview, question=question, body=text)
-                elif text and answer.body != text:
-                    answer.body = text
-                    answer.save()
-                elif not text and answer is not None:
-                    answer.delete()
-            interview.mark_saved()
-
-    def submit(self):
-        self.interview.submit()
-        emails.send_submitted(self.interview)
-
-
-class RevisionWorkspace:
-    """After publication, edits go into a revision; the public page keeps the
-    published text until an editor approves them."""
-
-    is_revision = True
-
-    def __init__(self, interview):
-        self.interview = interview
-        self.revision = interview.revisions.filter(status__in=Revision.OPEN).first()
-
-    @property
-    def editable(self):
-        return self.revision is None or self.revision.is_editable_by_mentor
-
-    @property
-    def saved_at(self):
-        return self.revision.saved_at if self.revision else None
-
-    def answer_bodies(self):
-        if self.revision is None:
-            return {a.question_id: a.body for a in self.interview.answers.all()}
-        return self.revision.bodies()
-
-    def profile_initial(self):
-        return self.revision.profile if self.revision else {}
-
-    def save(self, profile_form, answers_form):
-        # Started on the first save, so that merely opening the link changes nothing.
-        if self.revision is None:
-            self.revision = Revision.start_from(self.interview)
-        photo = profile_form.cleaned_data.get("photo")
-        self.revision.save_from_mentor(
-            profile_form.cleaned_data,
-            answers_form.answers(),
-            photo=photo if isinstance(photo, ContentFile) else None,
-        )
-
-    def submit(self):
-        self.revision.submit()
-        emails.send_revision_submitted(self.interview)
-
-
-def workspace_for(interview):
-    """Where this interview's edits go, or None when the mentor can only read."""
-    if interview.status == Interview.Status.DRAFT:
-        return DraftWorkspace(interview)
-    if interview.status == Interview.Status.PUBLISHED:
-        workspace = RevisionWorkspace(interview)
-        return workspace if workspace.editable else None
-    return None
 
 
 def saved_message(when):
@@ -162,7 +64,7 @@ def submission(request, token):
             return problem
         interview = invitation.interview
         questions = questions_for(interview)
-        workspace = workspace_for(interview)
+        workspace = services.workspace_for(interview)
         if workspace is None:
             return read_only(request, invitation, questions)
 
@@ -231,7 +133,7 @@ def autosave(request, token):
                 status=problem.status_code,
             )
         interview = invitation.interview
-        workspace = workspace_for(interview)
+        workspace = services.workspace_for(interview)
         if workspace is None:
             return JsonResponse(
                 {

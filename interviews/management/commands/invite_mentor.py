@@ -5,8 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 
-from interviews import emails
-from interviews.models import Invitation
+from interviews import services
 
 
 class Command(BaseCommand):
@@ -27,8 +26,7 @@ class Command(BaseCommand):
             raise CommandError("--name must not be empty.")
         if not 1 <= days <= 365:
             raise CommandError("--days must be between 1 and 365.")
-        invitation = Invitation.create_for(name=name.strip(), email=email, days=days, note=note)
-        sent = emails.send_invitation(invitation)
+        invitation, sent = services.invite(name=name.strip(), email=email, days=days, note=note)
         self.stdout.write(
             f"Invited {name} <{email}>; the link works until {invitation.expires_at:%Y-%m-%d}."
         )

@@ -1,0 +1,221 @@
+"""The use cases: what happens when a mentor, an editor or a command changes something.
+
+Each use case calls the model's state change (which checks that the step is
+allowed, saves, and records who, when and why), then does what goes with it:
+the email, a link that must work again. Views, admin actions and commands
+call these and never the email module. What follows every save whoever makes
+it (search fields, stored counts, cached pages) is not here: signals.py runs
+it through upkeep.py.
+
+The importer (`importing/`) is the import use case; it publishes through
+`publish()` here, without the email.
+"""
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from . import emails
+from .models import TRANSITIONS, Answer, Interview, InvalidTransition, Invitation, Revision
+from .models.content import write_answer_texts
+
+# --- Invitations and nominations ------------------------------------------------------
+
+
+def invite(*, name, email, days, note="", created_by=None):
+    """(invitation, whether its email went out): a new mentor, their draft and link."""
+    invitation = Invitation.create_for(
+        name=name, email=email, days=days, note=note, created_by=created_by
+    )
+    return invitation, emails.send_invitation(invitation)
+
+
+def renew_invitation(invitation):
+    """A new link, emailed; the old one stops working. Whether the email went out."""
+    invitation.renew()
+    return emails.send_invitation(invitation)
+
+
+def invite_nominee(nomination, by):
+    """(invitation, whether its email went out) for someone who offered themselves."""
+    invitation = nomination.invite(created_by=by)
+    return invitation, emails.send_invitation(invitation)
+
+
+def nominate(nomination):
+    """Keep a self-nomination (from the public form) and tell the editors."""
+    nomination.save()
+    emails.send_nomination_received(nomination)
+    return nomination
+
+
+# --- The editors' steps ---------------------------------------------------------------
+
+
+def publish(interview, by=None, note="", at=None, notify=True):
+    """Make the interview public, and email the mentor its public link unless `notify` is off."""
+    event = interview.publish(by=by, note=note, at=at)
+    # The same link now edits the published interview (as a revision): keep
+    # it working even if it ran out while the editors reviewed.
+    reopen_link(interview)
+    if notify:
+        emails.send_published(interview)
+    return event
+
+
+def request_changes(interview, by, note):
+    """Back to the mentor as a draft, with the editor's message; their link works again."""
+    event = interview.request_changes(by=by, note=note)
+    reopen_link(interview)
+    emails.send_changes_requested(interview, note)
+    return event
+
+
+def reject(interview, by, note=""):
+    """Not for publication; the mentor is thanked and told."""
+    event = interview.reject(by=by, note=note)
+    emails.send_rejected(interview, note)
+    return event
+
+
+def withdraw(interview, by, note):
+    """Off the site; its page answers 410 Gone."""
+    return interview.withdraw(by=by, note=note)
+
+
+def republish(interview, by, note=""):
+    """Back on the site under its original publication date."""
+    return interview.republish(by=by, note=note)
+
+
+STEPS = {
+    "publish": publish,
+    "request_changes": request_changes,
+    "reject": reject,
+    "withdraw": withdraw,
+    "republish": republish,
+}
+assert set(STEPS) == set(TRANSITIONS), "every transition needs its use case"
+
+
+def apply_step(interview, name, *, by, note=""):
+    """Run the editors' step called `name` (the admin's buttons and actions)."""
+    if name not in STEPS:
+        raise InvalidTransition(f"Unknown step {name!r}.")
+    return STEPS[name](interview, by=by, note=note)
+
+
+def reopen_link(interview):
+    invitation = getattr(interview, "invitation", None)
+    if invitation is not None:
+        invitation.reopen()
+
+
+# --- Edits after publishing -------------------------------------------------------------
+
+
+def approve_revision(revision, by, note=""):
+    """The mentor's edits replace the public text; the mentor is told."""
+    revision.approve(by=by, note=note)
+    emails.send_revision_decided(revision)
+
+
+def decline_revision(revision, by, note=""):
+    """The public text stays; the mentor is told why."""
+    revision.decline(by=by, note=note)
+    emails.send_revision_decided(revision)
+
+
+# --- The mentor's form: where edits go ------------------------------------------------
+
+
+class DraftWorkspace:
+    """Before publication, the mentor's edits go straight into the draft interview."""
+
+    is_revision = False
+
+    def __init__(self, interview):
+        self.interview = interview
+
+    @property
+    def editable(self):
+        return True
+
+    @property
+    def saved_at(self):
+        return self.interview.draft_saved_at
+
+    def answer_bodies(self):
+        return {a.question_id: a.body for a in self.interview.answers.all()}
+
+    def profile_initial(self):
+        return {}
+
+    def save(self, profile_form, answers_form):
+        """Store the profile and every answer; a cleared answer is removed."""
+        interview = self.interview
+        with transaction.atomic():
+            profile_form.save()
+            write_answer_texts(
+                {a.question_id: a for a in interview.answers.all()},
+                {question.pk: text for question, text in answers_form.answers().items()},
+                lambda question_id, text: Answer.objects.create(
+                    interview=interview, question_id=question_id, body=text
+                ),
+            )
+            interview.mark_saved()
+
+    def submit(self):
+        self.interview.submit()
+        emails.send_submitted(self.interview)
+
+
+class RevisionWorkspace:
+    """After publication, edits go into a revision; the public page keeps the
+    published text until an editor approves them."""
+
+    is_revision = True
+
+    def __init__(self, interview):
+        self.interview = interview
+        self.revision = interview.revisions.filter(status__in=Revision.OPEN).first()
+
+    @property
+    def editable(self):
+        return self.revision is None or self.revision.is_editable_by_mentor
+
+    @property
+    def saved_at(self):
+        return self.revision.saved_at if self.revision else None
+
+    def answer_bodies(self):
+        if self.revision is None:
+            return {a.question_id: a.body for a in self.interview.answers.all()}
+        return self.revision.bodies()
+
+    def profile_initial(self):
+        return self.revision.profile if self.revision else {}
+
+    def save(self, profile_form, answers_form):
+        # Started on the first save, so that merely opening the link changes nothing.
+        if self.revision is None:
+            self.revision = Revision.start_from(self.interview)
+        photo = profile_form.cleaned_data.get("photo")
+        self.revision.save_from_mentor(
+            profile_form.cleaned_data,
+            answers_form.answers(),
+            photo=photo if isinstance(photo, ContentFile) else None,
+        )
+
+    def submit(self):
+        self.revision.submit()
+        emails.send_revision_submitted(self.interview)
+
+
+def workspace_for(interview):
+    """Where this interview's edits go, or None when the mentor can only read."""
+    if interview.status == Interview.Status.DRAFT:
+        return DraftWorkspace(interview)
+    if interview.status == Interview.Status.PUBLISHED:
+        workspace = RevisionWorkspace(interview)
+        return workspace if workspace.editable else None
+    return None
