@@ -14,7 +14,7 @@ The importer (`importing/`) is the import use case; it publishes through
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from . import emails
+from . import emails, upkeep
 from .models import TRANSITIONS, Answer, Interview, InvalidTransition, Invitation, Revision
 from .models.content import write_answer_texts
 
@@ -123,6 +123,16 @@ def decline_revision(revision, by, note=""):
     """The public text stays; the mentor is told why."""
     revision.decline(by=by, note=note)
     emails.send_revision_decided(revision)
+
+
+# --- Lessons ---------------------------------------------------------------------------
+
+
+def merge_lessons(survivor, others):
+    """Move every answer of `others` to `survivor`; their addresses redirect. How many moved."""
+    moved = survivor.merge(others)
+    upkeep.lessons_merged(survivor)
+    return moved
 
 
 # --- The mentor's form: where edits go ------------------------------------------------

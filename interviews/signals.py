@@ -1,70 +1,82 @@
-"""What follows a change to content: search documents, stored counts, cached pages.
+"""The one mechanism that runs upkeep.py: every save and delete of the content models.
 
 Tagging writes `TaggedAnswer` rows one by one (taggit's add, remove, set and
-clear; the admin's lesson inline; cascades when a lesson is deleted), and each
-write sends post_save or post_delete, so listening here catches every way an
-answer gains or loses a lesson. Saving an Answer, Mentor, Question or Lesson
-refreshes the search documents it feeds in its own `save()`; Interview.save()
-keeps its answers' public date and the counts in step when it is published
-or withdrawn.
-
-Only changes readers can see invalidate the page cache: a mentor saving a
-draft leaves every cached page as it is. Bulk `QuerySet.update()` calls send
-no signals; the code that makes them (a lesson merge, search documents)
-refreshes and invalidates itself.
+clear; the admin's lesson inline; cascades when a lesson is deleted). Taggit
+wraps its own writes in m2m_changed pre_/post_ signals, so a change of five
+lessons is one upkeep at its post_ signal, not five; a row written any other
+way (the admin's inline, a cascade) is its own change.
 """
 
-from django.db.models.signals import post_delete, post_save
+import threading
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from . import pagecache
-from .models import Answer, Interview, Lesson, Mentor, Question, TaggedAnswer, refresh_counts
+from . import upkeep
+from .models import Answer, Interview, Lesson, Mentor, Question, TaggedAnswer
+
+# Answers inside a taggit add/remove/clear, between its pre_ and post_ signals.
+_in_tag_change = threading.local()
+
+
+def _batching():
+    if not hasattr(_in_tag_change, "answers"):
+        _in_tag_change.answers = set()
+    return _in_tag_change.answers
+
+
+@receiver(m2m_changed, sender=TaggedAnswer)
+def lessons_changed(sender, instance, action, **kwargs):
+    if action.startswith("pre_"):
+        _batching().add(instance.pk)
+    elif action.startswith("post_"):
+        _batching().discard(instance.pk)
+        upkeep.lessons_changed([instance.pk])
 
 
 @receiver(post_save, sender=TaggedAnswer)
 @receiver(post_delete, sender=TaggedAnswer)
-def tagging_changed(sender, instance, **kwargs):
-    answers = Answer.objects.filter(pk=instance.content_object_id)
-    answers.update_search_fields()
-    question = answers.published().values_list("question_id", flat=True).first()
-    if question is not None:
-        refresh_counts([question])
-        pagecache.invalidate()
+def tagging_row_changed(sender, instance, **kwargs):
+    if instance.content_object_id not in _batching():
+        upkeep.lessons_changed([instance.content_object_id])
 
 
 @receiver(post_save, sender=Answer)
 def answer_saved(sender, instance, created, **kwargs):
-    if instance.published_at is not None:
-        if created:
-            refresh_counts([instance.question_id])
-        pagecache.invalidate()
+    upkeep.answer_saved(instance, created)
 
 
 @receiver(post_delete, sender=Answer)
 def answer_deleted(sender, instance, **kwargs):
-    if instance.published_at is not None:
-        refresh_counts([instance.question_id])
-        pagecache.invalidate()
+    upkeep.answer_deleted(instance)
+
+
+@receiver(post_save, sender=Interview)
+def interview_saved(sender, instance, created, **kwargs):
+    upkeep.interview_saved(instance, created)
 
 
 @receiver(post_delete, sender=Interview)
 def interview_deleted(sender, instance, **kwargs):
-    # Its answers went first (a cascade), each refreshing its question's counts.
-    if instance.is_public:
-        pagecache.invalidate()
+    upkeep.interview_deleted(instance)
 
 
 @receiver(post_save, sender=Mentor)
 def mentor_saved(sender, instance, created, **kwargs):
-    if not created and Interview.objects.published().filter(mentor=instance).exists():
-        pagecache.invalidate()
+    upkeep.mentor_saved(instance, created)
 
 
 @receiver(post_save, sender=Question)
+def question_saved(sender, instance, created, update_fields, **kwargs):
+    upkeep.question_saved(instance, created, update_fields)
+
+
 @receiver(post_delete, sender=Question)
-@receiver(post_save, sender=Lesson)
 @receiver(post_delete, sender=Lesson)
-def wording_changed(sender, instance, created=False, **kwargs):
-    # A new lesson is on no published answer yet; anything else may be shown.
-    if not (sender is Lesson and created):
-        pagecache.invalidate()
+def wording_deleted(sender, instance, **kwargs):
+    upkeep.wording_deleted(instance)
+
+
+@receiver(post_save, sender=Lesson)
+def lesson_saved(sender, instance, created, **kwargs):
+    upkeep.lesson_saved(instance, created)

@@ -4,6 +4,7 @@ with the workflow: publishing, withdrawing, tagging, deleting, merging."""
 import pytest
 from django.db.models import Count, Q
 
+from interviews import services
 from interviews.models import Answer, Interview, Lesson, LessonUse, Question, refresh_counts
 from tests.factories import (
     AnswerFactory,
@@ -133,7 +134,7 @@ def test_merging_lessons_moves_their_counts(questions):
     AnswerFactory(interview=interview, question=questions[1], lessons=["ml ops"])
     mlops = Lesson.objects.get(name="MLOps")
 
-    mlops.merge([Lesson.objects.get(name="ml ops")])
+    services.merge_lessons(mlops, [Lesson.objects.get(name="ml ops")])
 
     assert_in_step()
     assert Lesson.objects.get(pk=mlops.pk).published_answer_count == 2

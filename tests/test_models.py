@@ -1,7 +1,10 @@
+from unittest import mock
+
 import pytest
 from django.contrib.postgres.search import SearchQuery
 from django.db import IntegrityError, transaction
 
+from interviews import services, upkeep
 from interviews.models import Answer, Interview, Lesson, Mentor, TaggedAnswer
 from tests.factories import (
     AnswerFactory,
@@ -235,7 +238,9 @@ def test_each_answer_keeps_the_ids_of_its_lessons(questions):
     assert stored() == {"drift", "shadow mode", "baselines"}
     Lesson.objects.get(name="drift").delete()
     assert stored() == {"shadow mode", "baselines"}
-    Lesson.objects.get(name="baselines").merge([Lesson.objects.get(name="shadow mode")])
+    services.merge_lessons(
+        Lesson.objects.get(name="baselines"), [Lesson.objects.get(name="shadow mode")]
+    )
     assert stored() == {"baselines"}
     answer.tags.clear()
     assert stored() == set()
@@ -270,3 +275,15 @@ def test_lessons_with_non_ascii_names_get_working_urls(client, questions):
     assert cjk.slug.startswith("lesson-")
     for lesson in Lesson.objects.all():
         assert client.get(lesson.get_absolute_url()).status_code == 200
+
+
+def test_setting_several_lessons_runs_the_upkeep_once(questions):
+    answer = AnswerFactory(question=questions[0])
+    with mock.patch.object(upkeep, "lessons_changed", wraps=upkeep.lessons_changed) as spy:
+        answer.tags.set(["one", "two", "three", "four", "five"])
+    assert spy.call_count == 1
+    assert len(Answer.objects.get(pk=answer.pk).lesson_ids) == 5
+
+    with mock.patch.object(upkeep, "lessons_changed", wraps=upkeep.lessons_changed) as spy:
+        answer.tags.clear()
+    assert spy.call_count == 1 and Answer.objects.get(pk=answer.pk).lesson_ids == []

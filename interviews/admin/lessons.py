@@ -6,6 +6,7 @@ from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils.text import slugify
 
+from .. import services
 from ..models import Interview, Lesson, LessonRedirect, TaggedAnswer
 
 
@@ -116,7 +117,7 @@ class LessonAdmin(admin.ModelAdmin):
                 self.message_user(request, "Choose the lesson to keep.", messages.ERROR)
             else:
                 others = [x for x in lessons if x.pk != survivor.pk]
-                moved = survivor.merge(others)
+                moved = services.merge_lessons(survivor, others)
                 self.message_user(
                     request,
                     f"Merged {', '.join(x.name for x in others)} into {survivor.name}: "

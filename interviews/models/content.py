@@ -29,11 +29,10 @@ from django.utils.functional import cached_property
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
 
-from .. import pagecache
 from ..expressions import IsAnyOf, id_array
 from ..links import slug_url
 from ..markdown import html_to_text, render_markdown
-from .counts import keep_stored_count, refresh_counts
+from .counts import keep_stored_count
 from .workflow import InterviewWorkflow
 
 
@@ -179,17 +178,13 @@ class AnswerQuerySet(models.QuerySet):
         """Recompute what finds these answers, in one UPDATE: the search
         document and the copies of their lesson ids.
 
-        What readers find changes when a public answer's fields do, so cached
-        pages are invalidated then (update() sends no signals).
+        update() sends no signals: callers invalidate cached pages (upkeep.py).
         """
-        updated = self.update(
+        return self.update(
             search_vector=answer_search_vector(),
             lesson_ids=answer_lesson_ids(),
             question_lessons=answer_question_lessons(),
         )
-        if updated and self.filter(published_at__isnull=False).exists():
-            pagecache.invalidate()
-        return updated
 
     def update_published_at(self):
         """Copy each answer's public date from its interview, in one UPDATE:
@@ -326,12 +321,9 @@ class Mentor(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        adding = self._state.adding
         if not self.slug:
             self.slug = unique_slug(Mentor, self.name)
         super().save(*args, **kwargs)
-        if not adding:  # name, role and company are part of every answer's search document
-            Answer.objects.filter(interview__mentor=self).update_search_fields()
 
     def get_absolute_url(self):
         return slug_url("interviews:mentor-detail", self.slug)
@@ -389,14 +381,9 @@ class Question(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        adding = self._state.adding
         if not self.slug:
             self.slug = unique_slug(Question, self.title or self.text[:60])
         super().save(*args, **keep_stored_count(self, kwargs))
-        fields = kwargs.get("update_fields")
-        if not adding and (fields is None or "text" in fields):
-            # The wording is part of its answers' search documents.
-            Answer.objects.filter(question=self).update_search_fields()
 
     def get_absolute_url(self):
         return slug_url("interviews:question-detail", self.slug)
@@ -466,23 +453,9 @@ class Interview(InterviewWorkflow, models.Model):
             self.version += 1
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
-        adding = self._state.adding
-        stored = getattr(self, "_stored_public_state", None)
+        # What the answers' copy of the public date follows: upkeep.interview_saved()
+        # compares it with the state loaded (from_db) and keeps it current.
         super().save(*args, **kwargs)
-        self._stored_public_state = state = self._public_state()
-        if adding or state == stored:
-            if self.is_public:
-                pagecache.invalidate()  # the intro or the date readers see changed
-            return
-        # Published, withdrawn, republished or redated: the answers' copy follows
-        # (new answers copy it in Answer.save()), and the counts when it became
-        # public or stopped being public.
-        self.answers.all().update_published_at()
-        was_public = stored is None or stored[0] == Interview.Status.PUBLISHED
-        if was_public or self.is_public:
-            if stored is None or was_public != self.is_public:
-                refresh_counts(set(self.answers.values_list("question_id", flat=True)))
-            pagecache.invalidate()
 
     def get_absolute_url(self):
         return slug_url("interviews:mentor-detail", self.mentor.slug)
@@ -624,7 +597,6 @@ class Answer(models.Model):
                 fields |= {"body_html", "body_text"}
             kwargs["update_fields"] = fields
         super().save(*args, **kwargs)
-        Answer.objects.filter(pk=self.pk).update_search_fields()
 
     def get_absolute_url(self):
         """The answer's own page (load `interview__mentor` and `question` with it)."""

@@ -14,10 +14,9 @@ from django.db.models.functions import Lower
 from django.utils.text import slugify
 from taggit.models import TagBase, TaggedItemBase
 
-from .. import pagecache
 from ..links import slug_url
 from .content import Answer
-from .counts import keep_stored_count, refresh_counts
+from .counts import keep_stored_count
 
 
 class LessonQuerySet(models.QuerySet):
@@ -86,10 +85,8 @@ class Lesson(TagBase):
         if self.pk is not None and not self._state.adding:
             old_slug = Lesson.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
         super().save(*args, **keep_stored_count(self, kwargs))
-        if old_slug is not None:  # a renamed lesson is found under its new name
-            Answer.objects.filter(tags=self).update_search_fields()
-            if old_slug != self.slug:
-                LessonRedirect.point(old_slug, self)
+        if old_slug is not None and old_slug != self.slug:
+            LessonRedirect.point(old_slug, self)
 
     def get_absolute_url(self):
         return slug_url("interviews:lesson-detail", self.slug)
@@ -104,7 +101,8 @@ class Lesson(TagBase):
         """Move every answer of `others` to this lesson, then delete them.
 
         An answer already carrying this lesson keeps one tag, not two; the
-        merged lessons' URLs redirect here.
+        merged lessons' URLs redirect here. Rows move with update(), which
+        sends no signals: services.merge_lessons() runs the upkeep after.
         """
         others = [lesson for lesson in others if lesson.pk != self.pk]
         if not others:
@@ -130,11 +128,6 @@ class Lesson(TagBase):
                 LessonRedirect.point(lesson.slug, self)
             LessonRedirect.objects.filter(lesson_id__in=other_ids).update(lesson=self)
             Lesson.objects.filter(pk__in=other_ids).delete()
-            # Rows moved with update() send no signals: refresh what search
-            # finds, the counts, and the cached pages.
-            Answer.objects.filter(tags=self).update_search_fields()
-            refresh_counts()
-            pagecache.invalidate()
         return len(moving)
 
 

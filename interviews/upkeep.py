@@ -1,0 +1,100 @@
+"""What follows a change readers could see: the answers' search fields and
+public dates, the stored counts, and the cached pages.
+
+One caller: signals.py, for every save and delete whoever makes it (a view,
+the admin, the importer, a shell). Models' save() keep their own row
+consistent and no more; the use cases (services.py) send emails and leave
+this to the signals. Bulk updates send no signals, so the code that makes
+them calls the function here that fits (`lessons_merged` after a merge;
+seed_scale refreshes search fields itself, as a bulk load).
+
+The page cache is invalidated after the transaction commits
+(`pagecache.invalidate`), once however many calls ask in one transaction.
+"""
+
+from . import pagecache
+from .models import Answer, Interview, refresh_counts
+
+
+def answer_saved(answer, created):
+    Answer.objects.filter(pk=answer.pk).update_search_fields()
+    if answer.published_at is not None:
+        if created:
+            refresh_counts([answer.question_id])
+        pagecache.invalidate()
+
+
+def answer_deleted(answer):
+    if answer.published_at is not None:
+        refresh_counts([answer.question_id])
+        pagecache.invalidate()
+
+
+def mentor_saved(mentor, created):
+    """Name, role and company are in every answer's search document and on its pages."""
+    if created:
+        return
+    Answer.objects.filter(interview__mentor=mentor).update_search_fields()
+    if Interview.objects.published().filter(mentor=mentor).exists():
+        pagecache.invalidate()
+
+
+def question_saved(question, created, update_fields):
+    """The wording is in its answers' search documents; it is on pages either way."""
+    if not created and (update_fields is None or "text" in update_fields):
+        Answer.objects.filter(question=question).update_search_fields()
+    pagecache.invalidate()
+
+
+def interview_saved(interview, created):
+    """Published, withdrawn, republished or redated: the answers' copy of the
+    public date follows, and the counts when it became or stopped being public."""
+    stored = getattr(interview, "_stored_public_state", None)
+    state = interview._public_state()
+    interview._stored_public_state = state
+    if created or state == stored:
+        if interview.is_public:
+            pagecache.invalidate()  # the intro or the date readers see changed
+        return
+    interview.answers.all().update_published_at()
+    was_public = stored is None or stored[0] == Interview.Status.PUBLISHED
+    if was_public or interview.is_public:
+        if stored is None or was_public != interview.is_public:
+            refresh_counts(set(interview.answers.values_list("question_id", flat=True)))
+        pagecache.invalidate()
+
+
+def interview_deleted(interview):
+    # Its answers went first (a cascade), each refreshing its question's counts.
+    if interview.is_public:
+        pagecache.invalidate()
+
+
+def lessons_changed(answer_ids):
+    """Answers gained or lost lessons: their search fields, their questions' counts."""
+    answers = Answer.objects.filter(pk__in=answer_ids)
+    answers.update_search_fields()
+    questions = set(answers.published().values_list("question_id", flat=True))
+    if questions:
+        refresh_counts(questions)
+        pagecache.invalidate()
+
+
+def lesson_saved(lesson, created):
+    """A renamed lesson is found under its new name; a new one is on no page yet."""
+    if created:
+        return
+    Answer.objects.filter(tags=lesson).update_search_fields()
+    pagecache.invalidate()
+
+
+def wording_deleted(instance):
+    """A question or a lesson is gone from the pages that showed it."""
+    pagecache.invalidate()
+
+
+def lessons_merged(survivor):
+    """After Lesson.merge(), whose row moves send no signals."""
+    Answer.objects.filter(tags=survivor).update_search_fields()
+    refresh_counts()
+    pagecache.invalidate()
