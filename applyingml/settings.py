@@ -101,6 +101,9 @@ INSTALLED_APPS = [
     "taggit",
     "applyingml",
     "interviews",
+    # Last, as its docs ask: deletes a mentor's photo file once a change that
+    # replaced or removed it commits (revisions' photos: services.py).
+    "django_cleanup.apps.CleanupConfig",
 ]
 
 MIDDLEWARE = [

@@ -114,15 +114,34 @@ def reopen_link(interview):
 
 
 def approve_revision(revision, by, note=""):
-    """The mentor's edits replace the public text; the mentor is told."""
-    revision.approve(by=by, note=note)
+    """The mentor's edits replace the public text; the mentor is told.
+
+    A new photo's file becomes the mentor's (the one it replaces is deleted
+    by django-cleanup when the change commits).
+    """
+    with transaction.atomic():
+        revision.approve(by=by, note=note)
+        Revision.objects.filter(pk=revision.pk).update(photo="")
     emails.send_revision_decided(revision)
 
 
 def decline_revision(revision, by, note=""):
-    """The public text stays; the mentor is told why."""
-    revision.decline(by=by, note=note)
+    """The public text stays; the mentor is told why. A proposed photo is deleted."""
+    with transaction.atomic():
+        revision.decline(by=by, note=note)
+        discard_revision_photo(revision)
     emails.send_revision_decided(revision)
+
+
+def discard_revision_photo(revision, name=None):
+    """Delete a revision's photo file (or an older one, `name`) once the transaction commits."""
+    name = name or revision.photo.name
+    if not name:
+        return
+    if name == revision.photo.name:
+        Revision.objects.filter(pk=revision.pk).update(photo="")
+    storage = revision.photo.storage
+    transaction.on_commit(lambda: storage.delete(name))
 
 
 # --- Lessons ---------------------------------------------------------------------------
@@ -210,11 +229,15 @@ class RevisionWorkspace:
         if self.revision is None:
             self.revision = Revision.start_from(self.interview)
         photo = profile_form.cleaned_data.get("photo")
-        self.revision.save_from_mentor(
-            profile_form.cleaned_data,
-            answers_form.answers(),
-            photo=photo if isinstance(photo, ContentFile) else None,
-        )
+        replaced = self.revision.photo.name
+        with transaction.atomic():
+            self.revision.save_from_mentor(
+                profile_form.cleaned_data,
+                answers_form.answers(),
+                photo=photo if isinstance(photo, ContentFile) else None,
+            )
+            if replaced and self.revision.photo.name != replaced:
+                discard_revision_photo(self.revision, name=replaced)
 
     def submit(self):
         self.revision.submit()

@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from interviews import services
 from interviews.forms import AnswersForm
-from interviews.models import Mentor
+from interviews.models import Mentor, Revision
 from interviews.photos import process_photo
 from tests.factories import invitation_with_token
 
@@ -101,3 +102,83 @@ def test_non_image_upload_through_the_form_is_refused_and_text_kept(client, ques
     html = response.content.decode()
     assert "not a JPEG, PNG or WebP image" in html
     assert "Keep this" in html
+
+
+# --- Files that are no longer anyone's photo are deleted ---------------------------
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.ROOT_URLCONF = "tests.urls_media"
+    return tmp_path
+
+
+def save_profile(client, token, questions, answers=None, **extra):
+    data = {"name": "Ada Example", "action": extra.pop("action", "save"), **extra}
+    data.update(
+        {AnswersForm.field_name(q): (answers or {}).get(i, "") for i, q in enumerate(questions)}
+    )
+    response = client.post(f"/submit/{token}/", data)
+    assert response.status_code == 302, response.content.decode()[:500]
+
+
+@pytest.mark.django_db
+def test_a_replaced_or_removed_photo_is_no_longer_served(
+    client, questions, media, django_capture_on_commit_callbacks
+):
+    invitation, token = invitation_with_token(name="Ada Example")
+    with django_capture_on_commit_callbacks(execute=True):
+        save_profile(client, token, questions, photo=image_file("one.jpg"))
+    first = Mentor.objects.get(pk=invitation.interview.mentor.pk).photo.url
+    assert client.get(first).status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        save_profile(client, token, questions, photo=image_file("two.jpg"))
+    second = Mentor.objects.get(pk=invitation.interview.mentor.pk).photo.url
+    assert client.get(first).status_code == 404
+    assert client.get(second).status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        save_profile(client, token, questions, remove_photo="on")
+    assert Mentor.objects.get(pk=invitation.interview.mentor.pk).photo.name == ""
+    assert client.get(second).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_revisions_photo_replaces_the_old_one_or_goes_when_declined(
+    client, questions, media, editor, settings, django_capture_on_commit_callbacks
+):
+    settings.MENTOR_MIN_ANSWERS = 1
+    invitation, token = invitation_with_token(name="Ada Example")
+    interview = invitation.interview
+    with django_capture_on_commit_callbacks(execute=True):
+        save_profile(client, token, questions, {0: "An answer."}, photo=image_file("old.jpg"))
+    interview.refresh_from_db()
+    interview.submit()
+    services.publish(interview, by=editor)
+    old = interview.mentor.photo.url
+
+    # A new photo in edits after publishing, approved: the old file goes, the new one is served.
+    with django_capture_on_commit_callbacks(execute=True):
+        save_profile(client, token, questions, {0: "An answer."}, photo=image_file("new.jpg"))
+        save_profile(client, token, questions, {0: "An answer."}, action="submit")
+    revision = Revision.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve_revision(revision, by=editor)
+    new = Mentor.objects.get(pk=interview.mentor.pk).photo.url
+    assert new != old
+    assert client.get(old).status_code == 404 and client.get(new).status_code == 200
+    assert Revision.objects.get().photo.name == ""  # the file is the mentor's now
+
+    # Another, declined: its file goes, the mentor's stays.
+    with django_capture_on_commit_callbacks(execute=True):
+        save_profile(client, token, questions, {0: "An answer."}, photo=image_file("other.jpg"))
+        save_profile(client, token, questions, {0: "An answer."}, action="submit")
+    declined = Revision.objects.get(status=Revision.Status.SUBMITTED)
+    proposed = declined.photo.url
+    assert client.get(proposed).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decline_revision(declined, by=editor, note="Keep the old one")
+    assert client.get(proposed).status_code == 404
+    assert client.get(new).status_code == 200

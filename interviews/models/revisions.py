@@ -5,11 +5,15 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_cleanup import cleanup
 
 from .content import Answer, Mentor, write_answer_texts
 from .workflow import InterviewEvent, InvalidTransition
 
 
+# A revision's photo becomes the mentor's when approved: its file is handed
+# over, not deleted, so services.py decides what happens to it, not django-cleanup.
+@cleanup.ignore
 class Revision(models.Model):
     """A mentor's proposed edits to a published interview.
 
