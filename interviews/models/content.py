@@ -33,6 +33,7 @@ from ..expressions import IsAnyOf, id_array
 from ..links import slug_url
 from ..markdown import html_to_text, render_markdown
 from .counts import keep_stored_count
+from .enums import InterviewSource, InterviewStatus
 from .workflow import InterviewWorkflow
 
 
@@ -390,17 +391,8 @@ class Question(models.Model):
 
 
 class Interview(InterviewWorkflow, models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted for review"
-        PUBLISHED = "published", "Published"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        REJECTED = "rejected", "Rejected"
-
-    class Source(models.TextChoices):
-        FORM = "form", "Mentor's form"
-        IMPORT = "import", "Imported"
-        ADMIN = "admin", "Entered by an editor"
+    Status = InterviewStatus
+    Source = InterviewSource
 
     mentor = models.ForeignKey(Mentor, on_delete=models.CASCADE, related_name="interviews")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)

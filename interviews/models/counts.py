@@ -13,10 +13,12 @@ rows per question for /questions/. Instead the counts are kept:
 so they follow the same public rule as every page. It runs when a public
 answer is added or deleted, when one gains or loses a lesson, when an
 interview becomes public or stops being public, and after a lesson merge
-(see signals.py and the models' save()). Recounting is idempotent: a count
+(upkeep.py). The models it counts are looked up by name, so this module
+imports none of the others. Recounting is idempotent: a count
 that ever drifted is right again after the next change to its question.
 """
 
+from django.apps import apps
 from django.db import models, transaction
 from django.db.models import Count, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -68,9 +70,10 @@ def refresh_counts(questions=None):
     questions' counts, their LessonUse rows, and the totals of the lessons
     those rows name.
     """
-    from .content import Answer, Question
-    from .lessons import Lesson, TaggedAnswer
-
+    Answer, Question, Lesson, TaggedAnswer = (
+        apps.get_model("interviews", name)
+        for name in ("Answer", "Question", "Lesson", "TaggedAnswer")
+    )
     question_rows = Question.objects.all()
     uses = LessonUse.objects.all()
     published = Answer.objects.published()

@@ -15,7 +15,6 @@ from django.utils.text import slugify
 from taggit.models import TagBase, TaggedItemBase
 
 from ..links import slug_url
-from .content import Answer
 from .counts import keep_stored_count
 
 
@@ -152,7 +151,7 @@ class LessonRedirect(models.Model):
 
 
 class TaggedAnswer(TaggedItemBase):
-    content_object = models.ForeignKey(Answer, on_delete=models.CASCADE)
+    content_object = models.ForeignKey("interviews.Answer", on_delete=models.CASCADE)
     # Indexed with the answer below, which serves lookups by lesson too.
     tag = models.ForeignKey(
         Lesson, on_delete=models.CASCADE, related_name="tagged_answers", db_index=False

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_cleanup import cleanup
 
+from ..diffing import compare
 from .content import Answer, Mentor, write_answer_texts
 from .workflow import InterviewEvent, InvalidTransition
 
@@ -109,8 +110,6 @@ class Revision(models.Model):
 
     def changes(self):
         """Per question, the published and proposed text, for answers that differ."""
-        from ..diffing import compare
-
         live = {a.question_id: a for a in self.interview.answers.select_related("question")}
         proposed = {a.question_id: a for a in self.answers.select_related("question")}
         rows = []

@@ -15,12 +15,14 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
+from .enums import InterviewStatus
+
 DRAFT, SUBMITTED, PUBLISHED, WITHDRAWN, REJECTED = (
-    "draft",
-    "submitted",
-    "published",
-    "withdrawn",
-    "rejected",
+    InterviewStatus.DRAFT,
+    InterviewStatus.SUBMITTED,
+    InterviewStatus.PUBLISHED,
+    InterviewStatus.WITHDRAWN,
+    InterviewStatus.REJECTED,
 )
 
 
