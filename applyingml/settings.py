@@ -122,6 +122,9 @@ MIDDLEWARE = [
     # Before anything reads the body: oversized requests get a friendly 413
     # (after the header middleware, so that page carries the same headers).
     "interviews.middleware.RequestTooLargeMiddleware",
+    # Outside the page cache: a cached 404 still becomes a 301 or 410 once a
+    # lesson moved or an interview was withdrawn.
+    "interviews.middleware.MovedOrGoneMiddleware",
     "applyingml.dbrouter.ReplicaReadsMiddleware",
     # Public pages for anonymous readers come from the cache from here on:
     # after the middleware that adds headers to every response, before

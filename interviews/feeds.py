@@ -11,7 +11,6 @@ import copy
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -173,18 +172,8 @@ class LessonFeed(AnswerFeed):
     """`/lessons/<slug>/feed/`: new answers carrying one lesson.
 
     Like the lesson's page: 404 while no published answer carries it, and a
-    301 to the new address after a rename or merge.
+    301 to the new address after a rename or merge (MovedOrGoneMiddleware).
     """
-
-    def __call__(self, request, *args, **kwargs):
-        try:
-            return super().__call__(request, *args, **kwargs)
-        except Http404:
-            moved = Lesson.objects.moved([kwargs["slug"]])
-            if not moved:
-                raise
-            url = reverse("interviews:lesson-feed", args=[moved[kwargs["slug"]]])
-            return HttpResponsePermanentRedirect(url)
 
     def get_object(self, request, slug):
         return get_object_or_404(Lesson.objects.public(), slug=slug)

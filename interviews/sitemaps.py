@@ -15,13 +15,12 @@ section), and counts each section without computing those dates.
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.core.paginator import Paginator
 from django.db.models import F, Max, Q, Subquery, Sum
 from django.db.models.functions import Greatest
 from django.urls import reverse
-from django.utils.functional import cached_property
 
 from .models import Answer, Interview, Lesson, Question
+from .views.paging import CountedPaginator
 
 PAGE_URLS = 10_000
 INDEX_PAGES = [
@@ -48,19 +47,6 @@ def latest_public_change():
             latest(Answer.objects.published(), "updated_at"),
         )
     )["latest"]
-
-
-class CountedPaginator(Paginator):
-    """A Paginator whose count comes from `count()` rather than from counting
-    `object_list`, whose per-row dates would all be computed just to be counted."""
-
-    def __init__(self, object_list, per_page, count):
-        super().__init__(object_list, per_page)
-        self._count = count
-
-    @cached_property
-    def count(self):
-        return self._count()
 
 
 class PublicSitemap(Sitemap):
@@ -127,11 +113,7 @@ class QuestionSitemap(PublicSitemap):
         return self.public().count()
 
     def public(self):
-        # The pages the question index links: questions asked today, and any
-        # other with published answers (retired ones, one mentor's follow-up).
-        return Question.objects.filter(
-            Q(is_standard=True, is_active=True) | Q(published_answer_count__gt=0)
-        )
+        return Question.objects.public()
 
     def items(self):
         public = Q(answers__published_at__isnull=False)

@@ -46,10 +46,11 @@ def dashboard():
     statuses = [
         (label, by_status.get(value, 0), value) for value, label in Interview.Status.choices
     ]
-    draft = Q(interview__status=Interview.Status.DRAFT, revoked_at__isnull=True)
+    # Links to interviews the mentor has not sent yet.
+    draft = Q(interview__status=Interview.Status.DRAFT)
     invitations = Invitation.objects.aggregate(
-        outstanding=Count("pk", filter=draft & Q(expires_at__gt=now)),
-        expired=Count("pk", filter=draft & Q(expires_at__lte=now)),
+        outstanding=Count("pk", filter=draft & Invitation.in_state(Invitation.State.ACTIVE, now)),
+        expired=Count("pk", filter=draft & Invitation.in_state(Invitation.State.EXPIRED, now)),
     )
     median = Invitation.objects.filter(
         interview__status=Interview.Status.PUBLISHED, interview__published_at__gte=F("created_at")

@@ -4,7 +4,6 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.html import format_html
 
 from .. import services
@@ -35,13 +34,8 @@ class InvitationStateFilter(admin.SimpleListFilter):
         return Invitation.State.choices
 
     def queryset(self, request, queryset):
-        now = timezone.now()
-        if self.value() == Invitation.State.REVOKED:
-            return queryset.filter(revoked_at__isnull=False)
-        if self.value() == Invitation.State.EXPIRED:
-            return queryset.filter(revoked_at__isnull=True, expires_at__lte=now)
-        if self.value() == Invitation.State.ACTIVE:
-            return queryset.filter(revoked_at__isnull=True, expires_at__gt=now)
+        if self.value() in Invitation.State.values:
+            return queryset.filter(Invitation.in_state(self.value()))
         return queryset
 
 

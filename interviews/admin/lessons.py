@@ -4,10 +4,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.template.response import TemplateResponse
-from django.utils.text import slugify
 
 from .. import services
-from ..models import Interview, Lesson, LessonRedirect, TaggedAnswer
+from ..models import Interview, Lesson, LessonRedirect, TaggedAnswer, unique_slug
 
 
 class TaggedAnswerInline(admin.TabularInline):
@@ -97,12 +96,7 @@ class LessonAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         # A renamed lesson takes the slug of its new name unless the editor set one.
         if change and "name" in form.changed_data and "slug" not in form.changed_data:
-            base = slugify(obj.name) or obj.slug
-            candidate, n = base, 1
-            while Lesson.objects.filter(slug=candidate).exclude(pk=obj.pk).exists():
-                n += 1
-                candidate = f"{base}-{n}"
-            obj.slug = candidate
+            obj.slug = unique_slug(Lesson, obj.name, exclude=obj.pk, fallback=obj.slug)
         super().save_model(request, obj, form, change)
 
     @admin.action(description="Merge the selected lessons into one")

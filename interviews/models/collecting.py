@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core import signing
 from django.db import models, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +17,12 @@ from .workflow import InvalidTransition
 
 def invitation_signer():
     return signing.Signer(salt="interviews.invitation", sep=".")
+
+
+def link_expiry(days=None):
+    """When a link made or renewed now stops working: `days` from now,
+    settings.INVITATION_DAYS unless given."""
+    return timezone.now() + timedelta(days=days or settings.INVITATION_DAYS)
 
 
 def new_nonce():
@@ -76,7 +83,7 @@ class Invitation(models.Model):
         return f"Invitation for {self.email}"
 
     @classmethod
-    def create_for(cls, *, name, email, days=30, note="", created_by=None):
+    def create_for(cls, *, name, email, days=None, note="", created_by=None):
         """Create the mentor, their draft interview and its invitation."""
         with transaction.atomic():
             mentor = Mentor.objects.create(name=name, email=email)
@@ -87,7 +94,7 @@ class Invitation(models.Model):
                 interview=interview,
                 email=email,
                 note=note,
-                expires_at=timezone.now() + timedelta(days=days),
+                expires_at=link_expiry(days),
                 created_by=created_by,
             )
 
@@ -102,22 +109,34 @@ class Invitation(models.Model):
 
     @property
     def state(self):
+        """Revoked, else expired once `expires_at` has passed, else active;
+        `in_state()` is the same rule in SQL."""
         if self.revoked_at:
             return self.State.REVOKED
         if self.expires_at <= timezone.now():
             return self.State.EXPIRED
         return self.State.ACTIVE
 
-    def renew(self, days=30):
+    @classmethod
+    def in_state(cls, state, now=None):
+        """A Q for the invitations whose `state` is `state` (the property's rule)."""
+        now = now or timezone.now()
+        return {
+            cls.State.REVOKED: Q(revoked_at__isnull=False),
+            cls.State.EXPIRED: Q(revoked_at__isnull=True, expires_at__lte=now),
+            cls.State.ACTIVE: Q(revoked_at__isnull=True, expires_at__gt=now),
+        }[state]
+
+    def renew(self, days=None):
         """A new link (the old one stops working), valid for `days` more days."""
         self.nonce = new_nonce()
-        self.expires_at = timezone.now() + timedelta(days=days)
+        self.expires_at = link_expiry(days)
         self.revoked_at = None
         self.save(update_fields=["nonce", "expires_at", "revoked_at"])
 
-    def reopen(self, days=30):
+    def reopen(self, days=None):
         """Make the same link work again for at least `days` days."""
-        self.expires_at = max(self.expires_at, timezone.now() + timedelta(days=days))
+        self.expires_at = max(self.expires_at, link_expiry(days))
         self.revoked_at = None
         self.save(update_fields=["expires_at", "revoked_at"])
 
@@ -176,7 +195,7 @@ class Nomination(models.Model):
             links.setdefault(field, url)
         return links
 
-    def invite(self, *, created_by=None, days=30):
+    def invite(self, *, created_by=None, days=None):
         """Turn the nomination into an invitation and return it."""
         if self.status == self.Status.INVITED:
             raise InvalidTransition(f"{self.name} has already been invited.")

@@ -37,11 +37,15 @@ from .enums import InterviewSource, InterviewStatus
 from .workflow import InterviewWorkflow
 
 
-def unique_slug(model, text, max_length=120):
-    """A slug for `text` that no row of `model` uses yet (adds -2, -3, ...)."""
-    base = slugify(text)[:max_length].strip("-") or "item"
+def unique_slug(model, text, max_length=120, exclude=None, fallback="item"):
+    """A slug for `text` that no other row of `model` uses yet (adds -2, -3, ...).
+
+    `exclude` is the pk of the row the slug is for, when it exists already.
+    """
+    base = slugify(text)[:max_length].strip("-") or fallback
     candidate, n = base, 1
-    while model._default_manager.filter(slug=candidate).exists():
+    others = model._default_manager.exclude(pk=exclude) if exclude else model._default_manager
+    while others.filter(slug=candidate).exists():
         n += 1
         candidate = f"{base}-{n}"
     return candidate
@@ -66,9 +70,10 @@ class QuestionQuerySet(models.QuerySet):
         return self.standard().filter(is_active=True)
 
     def public(self):
-        """Questions with a page: the standard set, and a follow-up once it has a published answer."""
-        answered = Exists(Answer.objects.published().filter(question=OuterRef("pk")))
-        return self.filter(Q(is_standard=True) | answered)
+        """Questions with a page (`Question.has_page`, the same rule in SQL): those
+        asked today, and any other once it has a published answer (a retired
+        question, one mentor's follow-up)."""
+        return self.filter(Q(is_standard=True, is_active=True) | Q(published_answer_count__gt=0))
 
     def with_answer_counts(self):
         """Annotate `answer_count`: the number of published answers (a stored count)."""
@@ -388,6 +393,11 @@ class Question(models.Model):
 
     def get_absolute_url(self):
         return slug_url("interviews:question-detail", self.slug)
+
+    @property
+    def has_page(self):
+        """QuestionQuerySet.public()'s rule, for a question already loaded."""
+        return (self.is_standard and self.is_active) or self.published_answer_count > 0
 
 
 class Interview(InterviewWorkflow, models.Model):

@@ -6,10 +6,9 @@ from django.views.generic import DetailView
 from .. import meta, search
 from ..meta import PageMetaMixin, describe
 from ..models import Answer
-from .browse import WithdrawnIsGoneMixin
 
 
-class AnswerDetailView(WithdrawnIsGoneMixin, PageMetaMixin, DetailView):
+class AnswerDetailView(PageMetaMixin, DetailView):
     """The answer, its question and mentor, the way onward and related reading.
 
     Queries: the answer (with question, interview, mentor and lessons), the

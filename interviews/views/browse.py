@@ -8,12 +8,11 @@ Everything readers see comes through the `published()` QuerySet methods.
 import re
 from collections import Counter
 from itertools import chain
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import F
-from django.http import Http404, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -28,30 +27,14 @@ SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
 MAX_LESSON_FILTERS = 8
 
 
-class LessonsMoved(Exception):
-    """Some requested lessons were renamed or merged: here are their new slugs."""
-
-    def __init__(self, slugs):
-        self.slugs = slugs
-
-
 class LessonFilterMixin:
     """Narrow answers to those carrying every lesson in `?tag=a&tag=b`.
 
     Unknown, malformed or unpublished lessons answer 404 rather than an empty
     page, so a mistyped link is noticed; duplicates are ignored. A lesson
-    renamed or merged away redirects (301) to the lesson it became.
+    renamed or merged away is a 404 here that MovedOrGoneMiddleware turns
+    into a 301 to the lesson it became.
     """
-
-    def get(self, request, *args, **kwargs):
-        try:
-            return super().get(request, *args, **kwargs)
-        except LessonsMoved as moved:
-            return HttpResponsePermanentRedirect(self.url_for_lessons(moved.slugs))
-
-    def url_for_lessons(self, slugs):
-        query = urlencode([("tag", slug) for slug in slugs])
-        return f"{self.request.path}?{query}" if query else self.request.path
 
     def requested_lesson_slugs(self):
         slugs = list(dict.fromkeys(self.request.GET.getlist("tag")))
@@ -68,9 +51,6 @@ class LessonFilterMixin:
         found = {lesson.slug: lesson for lesson in Lesson.objects.public().filter(slug__in=slugs)}
         missing = [slug for slug in slugs if slug not in found]
         if missing:
-            moved = Lesson.objects.moved(missing)
-            if moved and all(slug in moved or slug in found for slug in slugs):
-                raise LessonsMoved(list(dict.fromkeys(moved.get(s, s) for s in slugs)))
             raise Http404(f"No lesson called {missing[0]!r}.")
         return [found[slug] for slug in slugs]
 
@@ -182,32 +162,7 @@ class MentorListView(PageMetaMixin, ListView):
         return Interview.objects.published().select_related("mentor").newest_first()
 
 
-def gone_if_withdrawn(request, mentor_slug):
-    """410 Gone, with a short page, for a mentor whose interview was withdrawn."""
-    interview = (
-        Interview.objects.filter(mentor__slug=mentor_slug, status=Interview.Status.WITHDRAWN)
-        .select_related("mentor")
-        .first()
-    )
-    if interview is None:
-        return None
-    return render(request, "interviews/withdrawn.html", {"mentor": interview.mentor}, status=410)
-
-
-class WithdrawnIsGoneMixin:
-    """A mentor's public URLs answer 410 Gone once their interview is withdrawn."""
-
-    def get(self, request, *args, **kwargs):
-        try:
-            return super().get(request, *args, **kwargs)
-        except Http404:
-            gone = gone_if_withdrawn(request, kwargs["slug"])
-            if gone is None:
-                raise
-            return gone
-
-
-class MentorDetailView(WithdrawnIsGoneMixin, PageMetaMixin, DetailView):
+class MentorDetailView(PageMetaMixin, DetailView):
     """One interview: 2 queries (interview and mentor, answers with their lessons)."""
 
     template_name = "interviews/mentor_detail.html"
@@ -260,11 +215,7 @@ class QuestionListView(PageMetaMixin, ListView):
 
     def get_queryset(self):
         # Retired standard questions stay listed while published answers use them.
-        return [
-            question
-            for question in Question.objects.standard().with_answer_counts()
-            if question.is_active or question.answer_count
-        ]
+        return Question.objects.standard().public().with_answer_counts()
 
 
 class QuestionDetailView(FilteredAnswersMixin, LessonFilterMixin, PageMetaMixin, ListView):
@@ -331,8 +282,7 @@ class QuestionDetailView(FilteredAnswersMixin, LessonFilterMixin, PageMetaMixin,
             if self.active_lessons
             else self.question_lessons(),
         )
-        if not self.question.is_standard and not context["paginator"].count:
-            # A follow-up asked of one mentor has no page until it is published.
+        if not self.question.has_page:
             raise Http404("No such question.")
         return context
 
@@ -409,12 +359,6 @@ class LessonListView(FilteredAnswersMixin, LessonFilterMixin, PageMetaMixin, Lis
 
 class LessonDetailView(LessonListView):
     """`/lessons/<slug>/`: the same as `/lessons/?tag=<slug>`, narrowable further."""
-
-    def url_for_lessons(self, slugs):
-        first, *rest = slugs
-        query = urlencode([("tag", slug) for slug in rest])
-        path = reverse("interviews:lesson-detail", args=[first])
-        return f"{path}?{query}" if query else path
 
     def requested_lesson_slugs(self):
         slugs = super().requested_lesson_slugs()

@@ -8,6 +8,7 @@ order, and this paginator loads the rows of one page only.
 """
 
 from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 
 
 class IdPaginator(Paginator):
@@ -24,13 +25,16 @@ class IdPaginator(Paginator):
 
 
 class CountedPaginator(Paginator):
-    """Pages through a QuerySet whose size is already known (a stored count),
-    so no COUNT(*) runs over the tens of thousands of rows it pages through."""
+    """Pages through rows whose number is known without counting them: a stored
+    count (no COUNT(*) over the tens of thousands of rows it pages through),
+    or a function that counts more cheaply than the rows would (a sitemap
+    section, whose per-row dates would all be computed just to be counted).
+    """
 
     def __init__(self, object_list, per_page, count, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.known_count = count
 
-    @property
+    @cached_property
     def count(self):
-        return self.known_count
+        return self.known_count() if callable(self.known_count) else self.known_count

@@ -15,7 +15,6 @@ from django.utils import timezone
 from interviews.models import Answer, Interview, Lesson, Mentor, Question
 
 DEMO_DIR = Path(__file__).resolve().parent.parent.parent / "demo"
-MENTOR_FIELDS = ["name", "role", "company", "bio", "website", "linkedin", "github", "x"]
 
 
 class Command(BaseCommand):
@@ -69,7 +68,7 @@ def load_mentor(path, data, questions):
     """Create or update one mentor, their published interview and its answers."""
     try:
         slug = data["slug"]
-        defaults = {field: data.get(field, "") for field in MENTOR_FIELDS}
+        defaults = {field: data.get(field, "") for field in Mentor.PROFILE_FIELDS}
         defaults["email"] = f"{slug}@example.com"
         mentor, created = Mentor.objects.update_or_create(slug=slug, defaults=defaults)
         interview = mentor.interviews.order_by("pk").first() or Interview(mentor=mentor)
