@@ -7,10 +7,10 @@ in the context, and optionally `filter_keep`: (name, value) pairs every
 filter link carries, such as the search terms.
 """
 
-from html import escape
 from urllib.parse import urlencode
 
 from django import template
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from .. import meta, search
@@ -45,20 +45,43 @@ def without_lesson(context, slug=None):
     return _filter_url(context, [s for s in _active_slugs(context) if s != slug])
 
 
+def count_chip(url, name, count):
+    """One lesson as a chip linking to `url`, with how many answers carry it."""
+    return format_html(
+        '<li><a class="chip" href="{}">{} <span class="count">{}<span class="visually-hidden"> '
+        "{}</span></span></a></li>",
+        url,
+        name,
+        count,
+        "answer" if count == 1 else "answers",
+    )
+
+
 @register.simple_tag(takes_context=True)
 def narrowing_items(context):
     """The <li> of each of `narrowing_lessons`: this page narrowed by it, and
-    how many of its answers carry it (built here for speed, like answer_card)."""
-    items = []
-    for lesson in context["narrowing_lessons"]:
-        url = with_lesson(context, lesson.slug)
-        count = lesson.answer_count
-        items.append(
-            f'<li><a class="chip" href="{escape(url)}">{escape(lesson.name)} '
-            f'<span class="count">{count:d}<span class="visually-hidden"> '
-            f"answer{'' if count == 1 else 's'}</span></span></a></li>"
-        )
-    return mark_safe("".join(items))
+    how many of its answers carry it."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (count_chip(with_lesson(context, lesson.slug), lesson.name, lesson.answer_count),)
+            for lesson in context["narrowing_lessons"]
+        ),
+    )
+
+
+@register.simple_tag
+def lesson_count_chips(lessons):
+    """The <li> of each lesson (with `answer_count`): its page, and how many answers carry it."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (count_chip(lesson.get_absolute_url(), lesson.name, lesson.answer_count),)
+            for lesson in lessons
+        ),
+    )
 
 
 # The part of a page that a lesson filter, a search facet or a page link changes.
@@ -106,42 +129,44 @@ def json_ld(data):
 
 @register.simple_tag
 def lesson_index_items(lessons):
-    """The <li> of each lesson on /lessons/ ({name, slug, answer_count} dicts).
-
-    Hundreds of lessons: a template loop, or even format_html(), costs tens of
-    microseconds an item, most of the page's time; this a few.
-    """
+    """The <li> of each lesson on /lessons/ ({name, slug, answer_count} dicts)."""
     url = slug_url_maker("interviews:lesson-detail")
-    return mark_safe(
-        "".join(
-            f'<li><a href="{escape(url(lesson["slug"]))}">{escape(lesson["name"])}</a> '
-            f'<span class="count">{lesson["answer_count"]:d}<span class="visually-hidden"> '
-            f"answer{'' if lesson['answer_count'] == 1 else 's'}</span></span></li>"
+    return format_html_join(
+        "",
+        '<li><a href="{}">{}</a> <span class="count">{}<span class="visually-hidden"> '
+        "{}</span></span></li>",
+        (
+            (
+                url(lesson["slug"]),
+                lesson["name"],
+                lesson["answer_count"],
+                "answer" if lesson["answer_count"] == 1 else "answers",
+            )
             for lesson in lessons
-        )
+        ),
     )
 
 
 # Answer cards and lesson chips repeat ten to twenty times a page: built here
-# with f-strings (every value escaped) instead of template includes, they
-# cost a tenth of the time, which was most of an uncached page's rendering.
-
-
-def _lesson_chips(lessons):
-    if not lessons:
-        return ""
-    url = slug_url_maker("interviews:lesson-detail")
-    items = "".join(
-        f'<li><a class="chip" href="{escape(url(lesson.slug))}">{escape(lesson.name)}</a></li>'
-        for lesson in lessons
-    )
-    return f'<ul class="chips" aria-label="Lessons">{items}</ul>'
+# with format_html (every value escaped) rather than template includes, which
+# cost most of an uncached page's rendering (docs/performance.md). This module
+# is their one home: no template spells the same markup.
 
 
 @register.simple_tag
 def lesson_chips(lessons):
     """An answer's lessons (`Answer.shown_lessons`) as links to their pages."""
-    return mark_safe(_lesson_chips(lessons))
+    if not lessons:
+        return ""
+    url = slug_url_maker("interviews:lesson-detail")
+    return format_html(
+        '<ul class="chips" aria-label="Lessons">{}</ul>',
+        format_html_join(
+            "",
+            '<li><a class="chip" href="{}">{}</a></li>',
+            ((url(lesson.slug), lesson.name) for lesson in lessons),
+        ),
+    )
 
 
 @register.simple_tag
@@ -152,19 +177,25 @@ def answer_card(answer, show_mentor=False):
     header = ""
     if show_mentor:
         mentor = answer.interview.mentor
-        header = (
-            f'<h3 class="answer__mentor"><a href="{escape(mentor.get_absolute_url())}'
-            f'#{escape(question.slug)}">{escape(mentor.name)}</a></h3>'
+        header = format_html(
+            '<h3 class="answer__mentor"><a href="{}#{}">{}</a></h3>',
+            mentor.get_absolute_url(),
+            question.slug,
+            mentor.name,
         )
         if mentor.headline:
-            header += f'\n    <p class="answer__headline">{escape(mentor.headline)}</p>'
-    # body_html was sanitized when the answer was saved (markdown.py).
-    return mark_safe(
-        f'<article class="answer" id="answer-{answer.pk:d}">\n'
-        f'  <header class="answer__header">\n    {header}\n  </header>\n'
-        f'  <div class="prose">{answer.body_html}</div>\n'
-        f"  {_lesson_chips(answer.shown_lessons)}\n"
-        f'  <p class="small answer__permalink"><a href="{escape(answer.get_absolute_url())}"'
-        ' rel="bookmark">Link to this answer</a></p>\n'
-        "</article>\n"
+            header += format_html('\n    <p class="answer__headline">{}</p>', mentor.headline)
+    return format_html(
+        '<article class="answer" id="answer-{}">\n'
+        '  <header class="answer__header">\n    {}\n  </header>\n'
+        '  <div class="prose">{}</div>\n'
+        "  {}\n"
+        '  <p class="small answer__permalink"><a href="{}" rel="bookmark">Link to this answer</a></p>\n'
+        "</article>\n",
+        answer.pk,
+        header,
+        # Sanitized when the answer was saved (markdown.py).
+        mark_safe(answer.body_html),
+        lesson_chips(answer.shown_lessons),
+        answer.get_absolute_url(),
     )

@@ -70,23 +70,18 @@ class LessonFilterMixin:
         if not counts:
             return []
         # Lessons as frequent as the last one shown are ordered by name, so
-        # all of those are read: as plain rows, since many are often tied at
-        # one answer and only `limit` are shown (a model instance for each of
-        # ~130 cost about 0.5 ms of a filtered page).
+        # all of those are read.
         least = sorted(counts.values(), reverse=True)[:limit][-1]
-        rows = list(
+        lessons = list(
             Lesson.objects.filter(pk__in=[pk for pk, n in counts.items() if n >= least])
+            .only("pk", "name", "slug")
             .order_by("name")
-            .values_list("pk", "name", "slug")
         )
         # Stable: lessons used as often keep the database's order by name.
-        rows.sort(key=lambda row: -counts[row[0]])
-        lessons = []
-        for pk, name, slug in rows[:limit]:
-            lesson = Lesson(pk=pk, name=name, slug=slug)
-            lesson.answer_count = counts[pk]
-            lessons.append(lesson)
-        return lessons
+        lessons.sort(key=lambda lesson: -counts[lesson.pk])
+        for lesson in lessons[:limit]:
+            lesson.answer_count = counts[lesson.pk]
+        return lessons[:limit]
 
 
 class FilteredAnswersMixin:
