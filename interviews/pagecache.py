@@ -7,8 +7,7 @@ the mentor's form and nominations are never marked, so never cached; nor is
 any response that is not a plain 200 or that sets a cookie.
 
 Invalidation is one token, the content *generation*, kept in the cache: every
-change readers can see (signals.py, the models' save(), lesson merges,
-search-document updates) replaces it when its transaction commits, which
+change readers can see (upkeep.py) replaces it when its transaction commits, which
 makes every cached page and every ETag stale at once. A page is stored with
 the generation it was rendered at, under its scheme, host, path and sorted
 query string; a page of an older generation is a miss. The generation also
@@ -17,8 +16,10 @@ expires after PAGE_CACHE_SECONDS, so even a process whose cache is not shared
 templates shows the change within that time; `migrate` replaces it at once.
 
 Each cached page carries `ETag: hash(generation, key)`. A request whose
-If-None-Match names it gets 304 before the view runs: no query, no
-rendering, whether or not the page body is still in the cache.
+If-None-Match names it gets 304 before the view runs (Django's
+`get_conditional_response`): no query, no rendering, whether or not the page
+body is still in the cache. The generation token is this module's own:
+Django's cache middleware has no way to make every page stale at once.
 
 The middleware sits after the header middleware (security headers, CSP,
 request ids are added to cached pages too) and before sessions, CSRF and
@@ -37,9 +38,8 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.db import transaction
-from django.http import HttpResponse, HttpResponseNotModified
-from django.urls import Resolver404, resolve
-from django.utils.http import parse_etags
+from django.http import HttpResponse
+from django.utils.cache import cc_delim_re, get_conditional_response, patch_cache_control
 
 logger = logging.getLogger("interviews.pagecache")
 
@@ -115,13 +115,7 @@ def is_reader_request(request):
     cookies = request.COOKIES
     if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
         return False
-    if "HTTP_AUTHORIZATION" in request.META:
-        return False
-    try:
-        match = resolve(request.path_info)
-    except Resolver404:
-        return False
-    return getattr(match.func, "public_page", False)
+    return "HTTP_AUTHORIZATION" not in request.META
 
 
 def is_storable(response):
@@ -133,53 +127,77 @@ def is_storable(response):
     # The key covers URL and host only: a page that varies on anything else
     # (a language, an encoding) cannot share one entry. Cookie is fine: only
     # requests without the cookies that matter are cached.
-    vary = {part.strip().lower() for part in response.get("Vary", "").split(",") if part.strip()}
+    vary = {h.strip().lower() for h in cc_delim_re.split(response.get("Vary", "")) if h.strip()}
     return vary <= {"cookie"}
 
 
+def revalidate(response, etag):
+    """The headers every cached page carries: its ETag, and "ask again each time"."""
+    response["ETag"] = etag
+    patch_cache_control(response, max_age=0, must_revalidate=True)
+    return response
+
+
 class PageCacheMiddleware:
+    """Looks pages up once the URL is resolved (process_view, so the view is
+    known without resolving the path again), and stores them on the way out."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        global _down_until
-        seconds = settings.PAGE_CACHE_SECONDS
-        if not seconds or time.monotonic() < _down_until or not is_reader_request(request):
-            return self.get_response(request)
+        response = self.get_response(request)
+        miss = getattr(request, "_page_cache_miss", None)
+        if miss is None:
+            return response  # not a cacheable request, or answered from the cache
+        key, generation, etag = miss
+        if request.method == "GET" and is_storable(response):
+            revalidate(response, etag)
+            entry = (generation, response.status_code, dict(response.items()), response.content)
+            try:
+                cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+            except Exception:
+                _note_cache_down("Page not cached: the cache is unreachable.")
+        response["X-Cache"] = "miss"
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if (
+            not settings.PAGE_CACHE_SECONDS
+            or time.monotonic() < _down_until
+            or not getattr(view_func, "public_page", False)
+            or not is_reader_request(request)
+        ):
+            return None
         try:
             key = page_key(request)
         except DisallowedHost:
-            return self.get_response(request)  # the view's turn to refuse it
+            return None  # the view's turn to refuse it
         try:
             values = cache.get_many([GENERATION_KEY, key])
             generation = current_generation(values)
         except Exception:
-            _down_until = time.monotonic() + RETRY_AFTER_FAILURE
-            logger.warning("Pages served uncached: the cache is unreachable.", exc_info=True)
-            return self.get_response(request)
+            _note_cache_down("Pages served uncached: the cache is unreachable.")
+            return None
 
         etag = etag_for(generation, key)
-        if etag in parse_etags(request.headers.get("If-None-Match", "")):
-            response = HttpResponseNotModified()
-            response["ETag"] = etag
-            response["Cache-Control"] = "max-age=0, must-revalidate"
-            return response
+        # Django's conditional GET: a 304 carrying the stub's headers when
+        # If-None-Match names the page, whether or not its body is cached.
+        stub = revalidate(HttpResponse(), etag)
+        conditional = get_conditional_response(request, etag=etag, response=stub)
+        if conditional is not stub:
+            return conditional
         entry = values.get(key)
         if entry is not None and entry[0] == generation:
             _stored_generation, status, headers, content = entry
             response = HttpResponse(content, status=status, headers=headers)
             response["X-Cache"] = "hit"
             return response
+        request._page_cache_miss = (key, generation, etag)
+        return None
 
-        response = self.get_response(request)
-        if request.method == "GET" and is_storable(response):
-            response["ETag"] = etag
-            response["Cache-Control"] = "max-age=0, must-revalidate"
-            entry = (generation, response.status_code, dict(response.items()), response.content)
-            try:
-                cache.set(key, entry, timeout=seconds)
-            except Exception:
-                _down_until = time.monotonic() + RETRY_AFTER_FAILURE
-                logger.warning("Page not cached: the cache is unreachable.", exc_info=True)
-        response["X-Cache"] = "miss"
-        return response
+
+def _note_cache_down(message):
+    global _down_until
+    _down_until = time.monotonic() + RETRY_AFTER_FAILURE
+    logger.warning(message, exc_info=True)
