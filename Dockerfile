@@ -20,10 +20,11 @@ RUN groupadd --system --gid 10001 app \
 WORKDIR /app
 
 # Dependencies first, so a code change does not reinstall them. Every runtime
-# dependency is pinned exactly in requirements.txt; all ship wheels, so no
-# compiler is needed.
+# dependency is pinned exactly, with the hashes of its files, in
+# requirements.txt (`make lock`); pip refuses anything else. All ship wheels,
+# so no compiler is needed.
 COPY requirements.txt .
-RUN pip install -r requirements.txt
+RUN pip install --require-hashes -r requirements.txt
 
 COPY . .
 RUN mkdir -p staticfiles media && chown app:app staticfiles media

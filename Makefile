@@ -14,12 +14,13 @@ DURATION ?= 120
 CONNECTIONS ?= 32
 
 .DEFAULT_GOAL := help
-.PHONY: help run test check lint format db setup editor stop-db clean backup restore loadtest screenshots bench
+.PHONY: help run test check lint format lock db setup editor stop-db clean backup restore loadtest screenshots bench
 
 help:
 	@echo "make run     set everything up and serve the site with demo content on http://$(HOST):$(PORT)"
 	@echo "make test    set everything up and run the whole test suite"
 	@echo "make check   lint, format check, Django system checks, no missing migrations"
+	@echo "make lock    regenerate the pinned, hashed requirements files from pyproject.toml"
 	@echo "make editor  create an editor login (EMAIL=you@example.com)"
 	@echo "make stop-db stop the project-local PostgreSQL"
 	@echo "make screenshots  phone and desktop screenshots of every page type in docs/screenshots/"
@@ -31,7 +32,7 @@ help:
 $(INSTALLED): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; $(PYTHON) is " + sys.version.split()[0])'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.txt
 	@touch $@
 
 db: $(INSTALLED)
@@ -54,6 +55,16 @@ check: $(INSTALLED)
 	$(PY) manage.py makemigrations --check --dry-run
 
 lint: check
+
+# The exact pins, with hashes, from the ranges in pyproject.toml. Versions
+# already pinned are kept unless a range excludes them; to move one, change
+# its range or run with UPGRADE="--upgrade-package NAME".
+LOCK := $(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command "make lock" --quiet $(UPGRADE)
+
+lock: $(INSTALLED)
+	$(LOCK) -o requirements.txt
+	$(LOCK) --extra dev -o requirements-dev.txt
 
 format: $(INSTALLED)
 	$(VENV)/bin/ruff check --fix .

@@ -1,4 +1,6 @@
 #!/usr/bin/env python
+"""Django's command line for this project (development settings unless DJANGO_ENV says otherwise)."""
+
 import os
 import sys
 

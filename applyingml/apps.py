@@ -1,3 +1,5 @@
+"""The project's own app config: registers the deploy checks and the admin login limit."""
+
 from django.apps import AppConfig
 
 

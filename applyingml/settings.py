@@ -11,6 +11,9 @@ Two environments, named by DJANGO_ENV:
   the process refuses to start without DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS
   and DATABASE_URL.
 
+One module of over 400 lines on purpose: every setting, and every
+environment variable that sets one, in one place to read.
+
 Every variable is listed, with a comment, in `.env.example`.
 """
 

@@ -1,3 +1,5 @@
+"""The root URLconf: the admin at settings.ADMIN_PATH, then the interviews app."""
+
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin

@@ -1,3 +1,5 @@
+"""The WSGI entry point gunicorn serves (production settings unless DJANGO_ENV says otherwise)."""
+
 import os
 
 from django.core.wsgi import get_wsgi_application

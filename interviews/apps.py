@@ -1,3 +1,5 @@
+"""The interviews app config: connects signals.py, and the admin site of the editors."""
+
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 

@@ -1,3 +1,5 @@
+"""Template context every page needs: the site's name, tagline and canonical origin."""
+
 from django.conf import settings
 
 

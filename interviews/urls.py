@@ -1,3 +1,5 @@
+"""The public pages, feeds, sitemaps and the mentor's form, by URL."""
+
 from django.urls import path
 
 from . import feeds, sitemaps, views

@@ -1,3 +1,5 @@
+"""Fixtures every test may use: the standard questions, an editor and their client."""
+
 import importlib
 
 import pytest

@@ -1,3 +1,5 @@
+"""The editors' admin: lists, forms, the review queue and the dashboard."""
+
 import pytest
 from django.urls import reverse
 

@@ -1,3 +1,5 @@
+"""Management commands and the project-local database: create_editor, invite_mentor, seed_demo, devdb."""
+
 import io
 import os
 import subprocess

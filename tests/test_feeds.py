@@ -1,3 +1,5 @@
+"""Atom feeds: new interviews, and new answers to a question or with a lesson."""
+
 import xml.etree.ElementTree as ET
 from datetime import datetime
 

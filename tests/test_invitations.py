@@ -1,3 +1,5 @@
+"""Invitation links: signed tokens, expiry, revoking, renewing, the mentor's first visit."""
+
 import io
 import re
 from datetime import timedelta

@@ -1,3 +1,5 @@
+"""Markdown rendered once on save, and sanitized."""
+
 import pytest
 
 from interviews.markdown import HIGHLIGHT_START, html_to_text, render_markdown

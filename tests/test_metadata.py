@@ -1,3 +1,5 @@
+"""Page metadata: titles, canonical URLs, OpenGraph and JSON-LD."""
+
 import json
 from html.parser import HTMLParser
 

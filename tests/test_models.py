@@ -1,3 +1,5 @@
+"""The models: constraints, QuerySets, stored search fields and what keeps them in step."""
+
 from unittest import mock
 
 import pytest

@@ -1,3 +1,5 @@
+"""Self-nomination at /submit/: spam defences, the rate limit, turning one into an invitation."""
+
 import time
 from urllib.parse import urlsplit
 

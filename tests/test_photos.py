@@ -1,3 +1,5 @@
+"""Mentors' photos: checked by content, resized, stripped, and deleted when no longer used."""
+
 from io import BytesIO
 
 import pytest

@@ -1,3 +1,5 @@
+"""Full-text search: matching, ranking, highlights, filters and odd queries."""
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext

@@ -1,3 +1,5 @@
+"""The sitemap index and its sections."""
+
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 from urllib.parse import urlsplit

@@ -1,3 +1,5 @@
+"""An answer's own page: permalink, the way onward, related answers."""
+
 import pytest
 from django.utils.html import escape
 

@@ -1,3 +1,5 @@
+"""The home page."""
+
 import pytest
 from django.utils.html import escape
 

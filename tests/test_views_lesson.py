@@ -1,3 +1,5 @@
+"""Lesson pages and lesson filters: AND filters, hidden lessons, renamed and merged ones."""
+
 import pytest
 from django.urls import reverse
 

@@ -1,3 +1,5 @@
+"""A mentor's interview page, and the list of mentors."""
+
 from datetime import timedelta
 
 import pytest

@@ -1,3 +1,5 @@
+"""Question pages: every answer to one question, paginated, filtered by lessons."""
+
 import pytest
 from django.urls import reverse
 from django.utils.html import escape

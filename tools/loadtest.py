@@ -17,7 +17,8 @@ than 200, a failed connection, or an ERROR line in the server's log.
 Two weighted scenarios share the connections: readers browsing, and mentors
 saving drafts through the answer form's autosave (`--readers-only` leaves
 them out); afterwards every save the server acknowledged must be in the
-database.
+database. (Over 400 lines: the client, both scenarios and the check of the
+saves belong to one run and are read together.)
 """
 
 import argparse

@@ -12,7 +12,12 @@ answers on one indexed table, without joining interviews.
 
 Each answer stores the document search finds it by (`Answer.search_vector`):
 saving an answer, its mentor, its question or a lesson, and tagging, refresh
-it through `AnswerQuerySet.update_search_fields()`.
+it through `AnswerQuerySet.update_search_fields()` (upkeep.py).
+
+Over 400 lines on purpose: the four models' QuerySets, and the SQL
+expressions the answers' stored fields are computed with, refer to each other
+(answers are public by their interview's rule; the search document is built
+from the mentor, question and lessons), and one module keeps that in view.
 """
 
 from django.apps import apps as global_apps
