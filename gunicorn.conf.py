@@ -28,7 +28,7 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
 # Replace each worker now and then, so a slow leak never becomes an outage.
-# Not too often: a cached page takes a millisecond, so 2,000 requests were a
+# Not too often: cached pages are quick, so a low limit replaced workers every
 # few seconds under load, and every new worker starts cold.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "50000"))
 max_requests_jitter = max_requests // 10

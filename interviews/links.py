@@ -1,7 +1,8 @@
 """Content URLs, reversed once per URL pattern instead of once per link.
 
 A list page links hundreds of mentors, answers and lessons, and Django's
-`reverse()` costs tens of microseconds a call: a third of /lessons/' time.
+`reverse()` walks the URLconf on every call (its cost on /lessons/ is in
+docs/performance.md).
 `slug_url()` reverses a name once with placeholder slugs, keeps the result
 (per URLconf and script prefix, so tests overriding either are safe) and
 fills the real slugs in.

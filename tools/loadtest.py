@@ -37,6 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+import psycopg
+
 from .servers import BASE_DIR, Gunicorn, database_url, production_env
 
 # Requests look as they do behind the production proxy.
@@ -232,8 +234,6 @@ class MentorSaves:
         """Problems found: acknowledged saves that are not in the database."""
         if not self.acknowledged:
             return ["no mentor save was acknowledged"]
-        import psycopg
-
         with psycopg.connect(self.database_url) as conn:
             stored = " ".join(
                 body
