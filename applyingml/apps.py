@@ -1,4 +1,4 @@
-"""The project's own app config: registers the deploy checks and the admin login limit."""
+"""The project's own app config: registers the deploy checks."""
 
 from django.apps import AppConfig
 
@@ -10,4 +10,4 @@ class ApplyingMLConfig(AppConfig):
     verbose_name = "Applying ML"
 
     def ready(self):
-        from . import checks, ratelimit  # noqa: F401  (register checks and signal receivers)
+        from . import checks  # noqa: F401  (registers the checks)

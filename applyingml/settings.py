@@ -137,7 +137,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "applyingml.ratelimit.AdminLoginRateLimitMiddleware",
+    "interviews.ratelimit.AdminLoginRateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Innermost, so its process_exception sees a view's database errors first.
@@ -270,7 +270,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Admin login attempts: after this many failures for one username, or four
 # times as many from one client address, further attempts answer 429 until the
-# window has passed. See applyingml/ratelimit.py.
+# window has passed. See interviews/ratelimit.py.
 ADMIN_LOGIN_MAX_FAILURES = 5
 ADMIN_LOGIN_WINDOW = timedelta(minutes=15)
 

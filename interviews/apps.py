@@ -13,7 +13,7 @@ class InterviewsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import pagecache, signals  # noqa: F401  (connects the receivers)
+        from . import pagecache, ratelimit, signals  # noqa: F401  (connects the receivers)
 
         # A deploy migrates: pages cached by the old code are not served by the new.
         post_migrate.connect(lambda **kwargs: pagecache.new_generation(), sender=self, weak=False)

@@ -7,14 +7,15 @@ call these and never the email module. What follows every save whoever makes
 it (search fields, stored counts, cached pages) is not here: signals.py runs
 it through upkeep.py.
 
-The importer (`importing/`) is the import use case; it publishes through
-`publish()` here, without the email.
+`import_interviews()` is the import use case; the reading, matching and
+saving it runs are `importing/`'s, and an import emails no one.
 """
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 
 from . import emails, upkeep
+from .importing import import_files
 from .models import TRANSITIONS, Answer, Interview, InvalidTransition, Invitation, Revision
 from .models.content import write_answer_texts
 
@@ -142,6 +143,14 @@ def discard_revision_photo(revision, name=None):
         Revision.objects.filter(pk=revision.pk).update(photo="")
     storage = revision.photo.storage
     transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- Imports ---------------------------------------------------------------------------
+
+
+def import_interviews(sources, options, progress=None):
+    """Import interview files ((name, bytes) pairs): an ImportReport. See importing/."""
+    return import_files(sources, options, progress=progress)
 
 
 # --- Lessons ---------------------------------------------------------------------------

@@ -80,7 +80,7 @@ def test_a_database_error_outside_any_view_answers_503_too(monkeypatch):
     def fail(request, username):
         raise OperationalError("the cache table is gone with the database")
 
-    monkeypatch.setattr("applyingml.ratelimit.is_locked_out", fail)
+    monkeypatch.setattr("interviews.ratelimit.is_locked_out", fail)
     client = Client(raise_request_exception=False)
     response = client.post("/admin/login/", {"username": "ed", "password": "x"})
     assert response.status_code == 503

@@ -221,8 +221,8 @@ def test_a_cache_outage_does_not_lock_editors_out(client, staff, monkeypatch):
     def down(*args, **kwargs):
         raise ConnectionError("redis is down")
 
-    monkeypatch.setattr("applyingml.ratelimit.cache.get_many", down)
-    monkeypatch.setattr("applyingml.ratelimit.cache.add", down)
+    monkeypatch.setattr("interviews.ratelimit.cache.get_many", down)
+    monkeypatch.setattr("interviews.ratelimit.cache.add", down)
     assert login(client, "ed@example.com", "wrong").status_code == 200
     assert login(client, "ed@example.com", "the-right-password").status_code == 302
 

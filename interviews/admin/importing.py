@@ -17,6 +17,7 @@ input cannot be filled in again.
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 
+from .. import services
 from ..forms import ImportInterviewsForm
 from ..importing import (
     FOLLOW_UP,
@@ -24,7 +25,6 @@ from ..importing import (
     ImportOptions,
     MappingError,
     QuestionMatcher,
-    import_files,
     normalise,
 )
 from ..importing.pasted import Paste
@@ -84,14 +84,14 @@ def import_view(model_admin, request):
         decisions=decisions,
     )
     try:
-        report = import_files(sources, options)
+        report = services.import_interviews(sources, options)
     except MappingError as exc:
         form.add_error(None, str(exc))
         return TemplateResponse(request, TEMPLATE, {**context, "form": form})
     wants_import = request.POST.get("action") == "import"
     if wants_import and not report.held:
         options.dry_run = False
-        report = import_files(sources, options)
+        report = services.import_interviews(sources, options)
         if upload is not None:
             upload.delete()
         return TemplateResponse(

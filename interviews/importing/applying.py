@@ -34,7 +34,6 @@ from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .. import services
 from ..models import TRANSITIONS, Answer, Interview, InterviewEvent, Mentor, Question
 from .decisions import FOLLOW_UP, resolve
 from .matching import INLINE_LINK, REFERENCE_LINK, QuestionMatcher, normalise
@@ -443,12 +442,8 @@ class FileImport:
         wanted = self.options.publish or self.front.status == Interview.Status.PUBLISHED
         if wanted and interview.status in TRANSITIONS["publish"].allowed_from:
             date = self.front.date
-            services.publish(
-                interview,
-                note="Imported",
-                at=published_at_for(date) if date else None,
-                notify=False,
-            )
+            # The model's step alone: an import emails no one.
+            interview.publish(note="Imported", at=published_at_for(date) if date else None)
             self.report.add("~", "status: published")
         elif wanted and interview.status == Interview.Status.WITHDRAWN:
             self.report.notes.append("stays withdrawn: republish it in the admin if it should be")

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from interviews.importing import ImportOptions, import_files
+from interviews import services
+from interviews.importing import ImportOptions
 from interviews.importing.decisions import FOLLOW_UP, MappingError, parse_decision, read_map_file
 from interviews.importing.sources import read_paths
 
@@ -90,7 +91,7 @@ class Command(BaseCommand):
                     self.stdout.write(line)
 
         try:
-            report = import_files(sources, options, progress=progress)
+            report = services.import_interviews(sources, options, progress=progress)
         except MappingError as exc:
             raise CommandError(f"--map: {exc}") from None
         self.stdout.write(self.style.SUCCESS(report.summary()))
