@@ -49,6 +49,22 @@ def nominate(nomination):
     return nomination
 
 
+# --- The mentor's steps ----------------------------------------------------------------
+
+
+def submit(interview):
+    """The mentor hands the draft to the editors; they are told, the mentor thanked."""
+    event = interview.submit()
+    emails.send_submitted(interview)
+    return event
+
+
+def submit_revision(revision):
+    """The mentor's edits after publishing go to the editors for review."""
+    revision.submit()
+    emails.send_revision_submitted(revision.interview)
+
+
 # --- The editors' steps ---------------------------------------------------------------
 
 
@@ -203,8 +219,7 @@ class DraftWorkspace:
             interview.mark_saved()
 
     def submit(self):
-        self.interview.submit()
-        emails.send_submitted(self.interview)
+        submit(self.interview)
 
 
 class RevisionWorkspace:
@@ -249,8 +264,7 @@ class RevisionWorkspace:
                 discard_revision_photo(self.revision, name=replaced)
 
     def submit(self):
-        self.revision.submit()
-        emails.send_revision_submitted(self.interview)
+        submit_revision(self.revision)
 
 
 def workspace_for(interview):

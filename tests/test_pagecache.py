@@ -224,3 +224,14 @@ def test_pages_are_served_when_the_cache_is_down(client, published, monkeypatch)
     response = client.get("/")
     assert response.status_code == 200 and "Ada Example" in response.content.decode()
     assert pagecache._down_until > 0  # skips the cache for a few seconds, not a request each
+
+
+def test_saving_a_public_answer_invalidates_the_cached_pages_once(
+    questions, django_capture_on_commit_callbacks
+):
+    """One invalidation per change: the upkeep after the save, not the save too."""
+    answer = AnswerFactory(interview=PublishedInterviewFactory(), question=questions[0])
+    answer.body = "Changed."
+    with django_capture_on_commit_callbacks() as callbacks:
+        answer.save()
+    assert [callback.__name__ for callback in callbacks] == ["new_generation"]
