@@ -148,7 +148,18 @@ class FileImport:
 
         mentor = Mentor.objects.filter(slug=slug).first()
         interview = self.find_interview(mentor)
-        placed, undecided = self.place_questions(interview)
+        # Its follow-ups, by wording: decided already, and reused when saved.
+        follow_ups = (
+            {
+                normalise(question.text): question
+                for question in Question.objects.filter(
+                    is_standard=False, answers__interview=interview
+                )
+            }
+            if interview is not None
+            else {}
+        )
+        placed, undecided = self.place_questions(follow_ups)
         if undecided:
             mentors_seen[slug] = self.name
             self.report.hold(name, undecided)
@@ -163,7 +174,7 @@ class FileImport:
         status_before = "" if created else interview.status
         mentor = self.save_mentor(mentor, slug, name)
         interview = self.save_interview(mentor, interview)
-        self.save_answers(interview, self.save_questions(placed, interview))
+        self.save_answers(interview, self.save_questions(placed, follow_ups))
         self.apply_status(interview)
 
         mentors_seen[slug] = self.name
@@ -268,7 +279,7 @@ class FileImport:
             interview.save(update_fields=[*changed, "updated_at"])
         return interview
 
-    def place_questions(self, interview):
+    def place_questions(self, follow_ups):
         """([Placed] for the answered questions, [Undecided]); reads, never writes.
 
         In order: the editor's mapping, then the matcher, then follow-ups
@@ -308,14 +319,7 @@ class FileImport:
 
         rest = [index for index in range(len(asked)) if placed[index] is None]
         matches = self.matcher.match_all([asked[i].text for i in rest], exclude=set(mapped))
-        decided = {normalise(text) for text in self.front.follow_ups}
-        if interview is not None:
-            decided |= {
-                normalise(text)
-                for text in Question.objects.filter(
-                    is_standard=False, answers__interview=interview
-                ).values_list("text", flat=True)
-            }
+        decided = {normalise(text) for text in self.front.follow_ups} | set(follow_ups)
         undecided = []
         for index, match in zip(rest, matches, strict=True):
             parsed = asked[index]
@@ -330,12 +334,10 @@ class FileImport:
                 )
         return placed, undecided
 
-    def save_questions(self, placed, interview):
-        """[(ParsedQuestion, Question, how)]: follow-ups created, mapped wordings learned."""
-        follow_ups = {
-            normalise(question.text): question
-            for question in Question.objects.filter(is_standard=False, answers__interview=interview)
-        }
+    def save_questions(self, placed, follow_ups):
+        """[(ParsedQuestion, Question, how)]: follow-ups created, mapped wordings learned.
+
+        `follow_ups` are the interview's own, by normalised wording."""
         after_standard = max((q.position for q in self.matcher.questions), default=0)
         resolved = []
         for item in placed:
