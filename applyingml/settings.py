@@ -101,6 +101,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "csp",
     "taggit",
+    "django_tasks",
+    "django_tasks_db",
     "applyingml",
     "interviews",
     # Last, as its docs ask: deletes a mentor's photo file once a change that
@@ -364,6 +366,22 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Applying ML <editors@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Background tasks (interviews/tasks.py): every email, the dataset rebuild.
+# The database backend keeps them in PostgreSQL, enqueued in the transaction
+# of the change that causes them; `manage.py worker` runs them (make run
+# starts one). TASKS_BACKEND=immediate runs each task as it is enqueued, in
+# the same process: for one-off scripts, never for a web server.
+TASKS_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_tasks_backend = os.environ.get("TASKS_BACKEND", "database")
+if _tasks_backend not in TASKS_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be one of {', '.join(TASKS_BACKENDS)}, not {_tasks_backend!r}."
+    )
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS[_tasks_backend]}}
 
 # Who is told about editorial events (submitted interviews and edits, nominations).
 EDITOR_EMAILS = env_list("EDITOR_EMAILS")

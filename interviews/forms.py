@@ -13,6 +13,7 @@ from django.core.validators import URLValidator
 from django.utils.text import slugify
 
 from .models import Mentor, Nomination
+from .models.enums import License
 from .photos import process_photo
 
 WEB_URL_MESSAGE = "Enter a web address starting with https:// or http://."
@@ -69,7 +70,18 @@ class ProfileForm(forms.ModelForm):
 
 
 class AnswersForm(forms.Form):
-    """One Markdown textarea per question, all optional: mentors answer a subset."""
+    """One Markdown textarea per question, all optional: mentors answer a subset;
+    and the licence of the whole interview, which submitting needs."""
+
+    license = forms.ChoiceField(
+        label="How may others reuse your interview?",
+        choices=License.choices,
+        required=False,  # a draft saves without it; require_license() asks on submit
+        widget=forms.RadioSelect,
+        help_text="CC BY 4.0 lets anyone republish or build on your answers (our open dataset "
+        "and API included) as long as they credit you. All rights reserved keeps them on this "
+        "site only. You can change this later; an editor reviews the change.",
+    )
 
     def __init__(self, questions, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,6 +124,13 @@ class AnswersForm(forms.Form):
             f"To submit, please answer at least {minimum} questions: you have answered {count}. "
             "Your draft can be saved at any time.",
         )
+        return False
+
+    def require_license(self):
+        """Submitting needs the mentor's choice of licence (none is preselected)."""
+        if self.cleaned_data.get("license"):
+            return True
+        self.add_error("license", "Please choose how others may reuse your interview.")
         return False
 
     def bound_fields(self):

@@ -2,8 +2,10 @@
 
 Each use case calls the model's state change (which checks that the step is
 allowed, saves, and records who, when and why), then does what goes with it:
-the email, a link that must work again. Views, admin actions and commands
-call these and never the email module. What follows every save whoever makes
+the email, a link that must work again, the dataset rebuild. Each runs in one
+transaction, so the email it queues (emails.queue: a row in the outbox and
+its delivery task) commits or rolls back with the change. Views, admin
+actions and commands call these and never the email module. What follows every save whoever makes
 it (search fields, stored counts, cached pages) is not here: signals.py runs
 it through upkeep.py.
 
@@ -13,35 +15,48 @@ saving it runs are `importing/`'s, and an import emails no one.
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
-from . import emails, upkeep
+from . import emails, tasks, upkeep
 from .importing import import_files
-from .models import TRANSITIONS, Answer, Interview, InvalidTransition, Invitation, Revision
+from .models import (
+    TRANSITIONS,
+    Answer,
+    Interview,
+    InvalidTransition,
+    Invitation,
+    OutgoingEmail,
+    Revision,
+)
 from .models.content import write_answer_texts
 
 # --- Invitations and nominations ------------------------------------------------------
 
 
+@transaction.atomic
 def invite(*, name, email, days, note="", created_by=None):
-    """(invitation, whether its email went out): a new mentor, their draft and link."""
+    """(invitation, its queued email): a new mentor, their draft and link."""
     invitation = Invitation.create_for(
         name=name, email=email, days=days, note=note, created_by=created_by
     )
     return invitation, emails.send_invitation(invitation)
 
 
+@transaction.atomic
 def renew_invitation(invitation):
-    """A new link, emailed; the old one stops working. Whether the email went out."""
+    """A new link, emailed; the old one stops working. The queued email."""
     invitation.renew()
     return emails.send_invitation(invitation)
 
 
+@transaction.atomic
 def invite_nominee(nomination, by):
-    """(invitation, whether its email went out) for someone who offered themselves."""
+    """(invitation, its queued email) for someone who offered themselves."""
     invitation = nomination.invite(created_by=by)
     return invitation, emails.send_invitation(invitation)
 
 
+@transaction.atomic
 def nominate(nomination):
     """Keep a self-nomination (from the public form) and tell the editors."""
     nomination.save()
@@ -52,22 +67,25 @@ def nominate(nomination):
 # --- The mentor's steps ----------------------------------------------------------------
 
 
+@transaction.atomic
 def submit(interview):
     """The mentor hands the draft to the editors; they are told, the mentor thanked."""
     event = interview.submit()
-    emails.send_submitted(interview)
+    emails.send_submitted(interview, event)
     return event
 
 
+@transaction.atomic
 def submit_revision(revision):
     """The mentor's edits after publishing go to the editors for review."""
     revision.submit()
-    emails.send_revision_submitted(revision.interview)
+    emails.send_revision_submitted(revision)
 
 
 # --- The editors' steps ---------------------------------------------------------------
 
 
+@transaction.atomic
 def publish(interview, by=None, note="", at=None, notify=True):
     """Make the interview public, and email the mentor its public link unless `notify` is off."""
     event = interview.publish(by=by, note=note, at=at)
@@ -75,33 +93,52 @@ def publish(interview, by=None, note="", at=None, notify=True):
     # it working even if it ran out while the editors reviewed.
     reopen_link(interview)
     if notify:
-        emails.send_published(interview)
+        emails.send_published(interview, event)
+    public_content_changed()
     return event
 
 
+@transaction.atomic
 def request_changes(interview, by, note):
     """Back to the mentor as a draft, with the editor's message; their link works again."""
     event = interview.request_changes(by=by, note=note)
     reopen_link(interview)
-    emails.send_changes_requested(interview, note)
+    emails.send_changes_requested(interview, event)
     return event
 
 
+@transaction.atomic
 def reject(interview, by, note=""):
     """Not for publication; the mentor is thanked and told."""
     event = interview.reject(by=by, note=note)
-    emails.send_rejected(interview, note)
+    emails.send_rejected(interview, event)
     return event
 
 
+@transaction.atomic
 def withdraw(interview, by, note):
     """Off the site; its page answers 410 Gone."""
-    return interview.withdraw(by=by, note=note)
+    event = interview.withdraw(by=by, note=note)
+    public_content_changed()
+    return event
 
 
+@transaction.atomic
 def republish(interview, by, note=""):
     """Back on the site under its original publication date."""
-    return interview.republish(by=by, note=note)
+    event = interview.republish(by=by, note=note)
+    public_content_changed()
+    return event
+
+
+def public_content_changed():
+    """What readers can see changed: rebuild the open dataset in the background.
+
+    On commit, not in the transaction: a lost rebuild is made good by the
+    next one (or the worker's hourly check), and a run inside the editor's
+    transaction would read the data before the change.
+    """
+    transaction.on_commit(tasks.rebuild_dataset.enqueue)
 
 
 STEPS = {
@@ -139,7 +176,8 @@ def approve_revision(revision, by, note=""):
     with transaction.atomic():
         revision.approve(by=by, note=note)
         Revision.objects.filter(pk=revision.pk).update(photo="")
-    emails.send_revision_decided(revision)
+        emails.send_revision_decided(revision)
+        public_content_changed()
 
 
 def decline_revision(revision, by, note=""):
@@ -147,7 +185,7 @@ def decline_revision(revision, by, note=""):
     with transaction.atomic():
         revision.decline(by=by, note=note)
         discard_revision_photo(revision)
-    emails.send_revision_decided(revision)
+        emails.send_revision_decided(revision)
 
 
 def discard_revision_photo(revision, name=None):
@@ -159,6 +197,21 @@ def discard_revision_photo(revision, name=None):
         Revision.objects.filter(pk=revision.pk).update(photo="")
     storage = revision.photo.storage
     transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- Mail -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def retry_emails(emails):
+    """Queue failed (or waiting) messages again now, with a fresh count of tries. How many."""
+    ids = list(emails.exclude(status=OutgoingEmail.Status.SENT).values_list("pk", flat=True))
+    OutgoingEmail.objects.filter(pk__in=ids).update(
+        status=OutgoingEmail.Status.QUEUED, attempts=0, next_attempt_at=timezone.now()
+    )
+    for email_id in ids:
+        tasks.deliver.enqueue(email_id)
+    return len(ids)
 
 
 # --- Imports ---------------------------------------------------------------------------
@@ -204,6 +257,10 @@ class DraftWorkspace:
     def profile_initial(self):
         return {}
 
+    @property
+    def license(self):
+        return self.interview.license
+
     def save(self, profile_form, answers_form):
         """Store the profile and every answer; a cleared answer is removed."""
         interview = self.interview
@@ -216,6 +273,10 @@ class DraftWorkspace:
                     interview=interview, question_id=question_id, body=text
                 ),
             )
+            license = answers_form.cleaned_data.get("license")
+            if license and license != interview.license:
+                interview.license = license
+                interview.save(update_fields=["license", "updated_at"])
             interview.mark_saved()
 
     def submit(self):
@@ -248,6 +309,10 @@ class RevisionWorkspace:
     def profile_initial(self):
         return self.revision.profile if self.revision else {}
 
+    @property
+    def license(self):
+        return (self.revision.license if self.revision else "") or self.interview.license
+
     def save(self, profile_form, answers_form):
         # Started on the first save, so that merely opening the link changes nothing.
         if self.revision is None:
@@ -259,6 +324,7 @@ class RevisionWorkspace:
                 profile_form.cleaned_data,
                 answers_form.answers(),
                 photo=photo if isinstance(photo, ContentFile) else None,
+                license=answers_form.cleaned_data.get("license") or "",
             )
             if replaced and self.revision.photo.name != replaced:
                 discard_revision_photo(self.revision, name=replaced)

@@ -39,6 +39,15 @@ def editor_client(client, editor):
 
 
 @pytest.fixture(autouse=True)
+def immediate_tasks(settings, request):
+    """Tasks run as they are enqueued, so a test sees the email its request
+    queued in `mailoutbox`. Tests of the queue itself (tests/test_mail.py) mark
+    themselves `database_tasks` and keep the real database backend."""
+    if "database_tasks" not in request.keywords:
+        settings.TASKS = {"default": {"BACKEND": settings.TASKS_BACKENDS["immediate"]}}
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Admin login counts live in the cache; every test starts without any."""
     from django.core.cache import cache

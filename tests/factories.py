@@ -4,6 +4,7 @@ import factory
 from django.utils import timezone
 
 from interviews.models import Answer, Interview, Mentor, Question
+from interviews.models.enums import License
 
 
 class MentorFactory(factory.django.DjangoModelFactory):
@@ -43,15 +44,18 @@ class DraftInterviewFactory(factory.django.DjangoModelFactory):
 
 class SubmittedInterviewFactory(DraftInterviewFactory):
     status = Interview.Status.SUBMITTED
+    license = License.CC_BY  # submitting needs the mentor's choice
 
 
 class PublishedInterviewFactory(DraftInterviewFactory):
     status = Interview.Status.PUBLISHED
+    license = License.CC_BY
     published_at = factory.Sequence(lambda n: timezone.now() - timezone.timedelta(days=n))
 
 
 class WithdrawnInterviewFactory(DraftInterviewFactory):
     status = Interview.Status.WITHDRAWN
+    license = License.CC_BY
     published_at = factory.LazyFunction(timezone.now)
 
 

@@ -37,7 +37,7 @@ def published_with_edits(client, editor, questions, before, after, email="ada@ex
     AnswerFactory(interview=interview, question=questions[0], body=before)
     interview.submit()
     interview.publish(by=editor)
-    data = {"name": "Ada Example", "action": "submit"}
+    data = {"name": "Ada Example", "action": "submit", "license": "cc-by-4.0"}
     data.update({AnswersForm.field_name(q): "" for q in questions})
     data[AnswersForm.field_name(questions[0])] = after
     client.post(f"/submit/{token}/", data)

@@ -117,7 +117,8 @@ def media(settings, tmp_path):
 
 
 def save_profile(client, token, questions, answers=None, **extra):
-    data = {"name": "Ada Example", "action": extra.pop("action", "save"), **extra}
+    data = {"name": "Ada Example", "action": extra.pop("action", "save"), "license": "cc-by-4.0"}
+    data.update(extra)
     data.update(
         {AnswersForm.field_name(q): (answers or {}).get(i, "") for i, q in enumerate(questions)}
     )

@@ -24,7 +24,7 @@ def published(questions, editor, settings):
 
 
 def post_edits(client, url, questions, answers, action="save", **profile):
-    data = {"name": "Ada Example", "action": action, **profile}
+    data = {"name": "Ada Example", "action": action, "license": "cc-by-4.0", **profile}
     data.update({AnswersForm.field_name(q): answers.get(i, "") for i, q in enumerate(questions)})
     return client.post(url, data)
 

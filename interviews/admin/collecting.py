@@ -11,9 +11,9 @@ from ..forms import InviteMentorForm
 from ..models import Invitation, Nomination
 
 
-def announce_link(request, invitation, sent):
-    """Tell the editor whether the link was emailed, and show it to pass on."""
-    state = "emailed to" if sent else "NOT emailed (see the server log) to"
+def announce_link(request, invitation, email):
+    """Tell the editor the link is on its way (the outbox shows when it went), and show it."""
+    state = "queued for emailing to" if email else "NOT emailed (no address) to"
     messages.success(
         request,
         format_html(

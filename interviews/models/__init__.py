@@ -7,6 +7,7 @@
 - revisions: a mentor's edits after publishing, reviewed before going live
 - collecting: invitation links, nominations, rate limits
 - imports: uploaded files waiting between the admin's import preview and import
+- mail: the outbox, every email until it is delivered
 """
 
 from .collecting import Invitation, InvitationQuerySet, Nomination, RateLimitWindow, TamperedLink
@@ -14,6 +15,7 @@ from .content import Answer, Interview, Mentor, Question, unique_slug
 from .counts import LessonUse, refresh_counts
 from .imports import ImportUpload
 from .lessons import Lesson, LessonRedirect, TaggedAnswer
+from .mail import OutgoingEmail
 from .revisions import Revision, RevisionAnswer
 from .workflow import TRANSITIONS, InterviewEvent, InvalidTransition
 
@@ -31,6 +33,7 @@ __all__ = [
     "LessonUse",
     "Mentor",
     "Nomination",
+    "OutgoingEmail",
     "Question",
     "RateLimitWindow",
     "Revision",

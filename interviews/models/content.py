@@ -38,7 +38,7 @@ from ..expressions import IsAnyOf, id_array
 from ..links import slug_url
 from ..markdown import html_to_text, render_markdown
 from .counts import keep_stored_count
-from .enums import InterviewSource, InterviewStatus
+from .enums import InterviewSource, InterviewStatus, License
 from .workflow import InterviewWorkflow
 
 
@@ -415,6 +415,14 @@ class Interview(InterviewWorkflow, models.Model):
     intro = models.TextField(blank=True, help_text="Markdown, shown above the answers.")
     intro_html = models.TextField(blank=True, editable=False)
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.ADMIN)
+    # The mentor's choice; blank until they make it (no answer is preselected).
+    license = models.CharField(
+        "licence",
+        max_length=30,
+        choices=License.choices,
+        blank=True,
+        help_text="How others may reuse the interview: the mentor chooses.",
+    )
     draft_saved_at = models.DateTimeField(
         null=True, blank=True, help_text="When the mentor last saved their answers."
     )
@@ -490,6 +498,11 @@ class Interview(InterviewWorkflow, models.Model):
     @property
     def is_public(self):
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def reuse_license(self):
+        """The licence readers are shown: all rights reserved until the mentor chose."""
+        return License(self.license or License.ALL_RIGHTS_RESERVED)
 
     def mark_saved(self):
         """Stamp a mentor's draft save."""

@@ -19,3 +19,25 @@ class InterviewSource(models.TextChoices):
     FORM = "form", "Mentor's form"
     IMPORT = "import", "Imported"
     ADMIN = "admin", "Entered by an editor"
+
+
+class License(models.TextChoices):
+    """How a mentor lets others reuse their interview (their choice, on the form).
+
+    An interview with no choice yet (a draft) is shown as all rights reserved:
+    `Interview.reuse_license`.
+    """
+
+    CC_BY = "cc-by-4.0", "CC BY 4.0: anyone may reuse it, crediting me"
+    ALL_RIGHTS_RESERVED = "all-rights-reserved", "All rights reserved: read it here only"
+
+    @property
+    def short_name(self):
+        return {"cc-by-4.0": "CC BY 4.0", "all-rights-reserved": "All rights reserved"}[self.value]
+
+    @property
+    def url(self):
+        """The licence's text: Creative Commons' deed, or the site's own note on /data/."""
+        if self is License.CC_BY:
+            return "https://creativecommons.org/licenses/by/4.0/"
+        return ""

@@ -9,6 +9,7 @@ from django_cleanup import cleanup
 
 from ..diffing import compare
 from .content import Answer, Mentor, write_answer_texts
+from .enums import License
 from .workflow import InterviewEvent, InvalidTransition
 
 
@@ -38,6 +39,13 @@ class Revision(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     profile = models.JSONField(default=dict, help_text="The mentor's proposed profile fields.")
     photo = models.ImageField(upload_to="mentors/", blank=True, help_text="A proposed new photo.")
+    license = models.CharField(
+        "licence",
+        max_length=30,
+        choices=License.choices,
+        blank=True,
+        help_text="The proposed licence.",
+    )
     saved_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -68,6 +76,7 @@ class Revision(models.Model):
             revision = cls.objects.create(
                 interview=interview,
                 profile={field: getattr(mentor, field) for field in cls.PROFILE_FIELDS},
+                license=interview.license,
             )
             RevisionAnswer.objects.bulk_create(
                 RevisionAnswer(revision=revision, question_id=a.question_id, body=a.body)
@@ -83,10 +92,12 @@ class Revision(models.Model):
         """{question_id: proposed Markdown} for every answer in the revision."""
         return dict(self.answers.values_list("question_id", "body"))
 
-    def save_from_mentor(self, profile, bodies, photo=None):
+    def save_from_mentor(self, profile, bodies, photo=None, license=""):
         """Store the mentor's latest edits: `bodies` is {question: text}, "" to drop."""
         with transaction.atomic():
             self.profile = {field: profile.get(field, "") for field in self.PROFILE_FIELDS}
+            if license:
+                self.license = license
             if photo:
                 self.photo = photo
             self.saved_at = timezone.now()
@@ -129,6 +140,9 @@ class Revision(models.Model):
                 rows.append(compare(f"Profile: {field.replace('_', ' ')}", old, new))
         if self.photo:
             rows.append(compare("Profile: photo", mentor.photo.name or "", self.photo.name))
+        if self.license and self.license != self.interview.license:
+            old = self.interview.reuse_license.short_name
+            rows.append(compare("Licence", old, License(self.license).short_name))
         return rows
 
     def approve(self, by, note=""):
@@ -153,7 +167,10 @@ class Revision(models.Model):
                 ),
             )
             self._decide(self.Status.APPROVED, by, note)
-            interview.save(update_fields=["updated_at"])  # a new version for the admin
+            if self.license:
+                interview.license = self.license
+            # A new version for the admin.
+            interview.save(update_fields=["updated_at", "license"])
             interview.record(InterviewEvent.Action.REVISION_APPROVED, by=by, note=note)
 
     def decline(self, by, note=""):

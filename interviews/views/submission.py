@@ -70,6 +70,7 @@ def submission(request, token):
 
         bodies = workspace.answer_bodies()
         initial = {AnswersForm.field_name(q): bodies.get(q.pk, "") for q in questions}
+        initial["license"] = workspace.license
         profile_initial = workspace.profile_initial()
         if request.method != "POST":
             Invitation.objects.filter(pk=invitation.pk).update(last_opened_at=timezone.now())
@@ -88,7 +89,10 @@ def submission(request, token):
         answers_form = AnswersForm(questions, request.POST, initial=initial)
         valid = profile_form.is_valid() & answers_form.is_valid()
         if valid and action == "submit":
-            valid = answers_form.require_minimum(settings.MENTOR_MIN_ANSWERS)
+            valid = (
+                answers_form.require_minimum(settings.MENTOR_MIN_ANSWERS)
+                & answers_form.require_license()
+            )
         if not valid or action == "preview":
             previews = preview_of(answers_form) if action == "preview" and valid else None
             return form_page(

@@ -26,12 +26,9 @@ class Command(BaseCommand):
             raise CommandError("--name must not be empty.")
         if not 1 <= days <= 365:
             raise CommandError("--days must be between 1 and 365.")
-        invitation, sent = services.invite(name=name.strip(), email=email, days=days, note=note)
+        invitation, _ = services.invite(name=name.strip(), email=email, days=days, note=note)
         self.stdout.write(
-            f"Invited {name} <{email}>; the link works until {invitation.expires_at:%Y-%m-%d}."
+            f"Invited {name} <{email}>; the link works until {invitation.expires_at:%Y-%m-%d}. "
+            "The email is queued: the worker sends it (the admin's outgoing emails show when)."
         )
-        if not sent:
-            self.stderr.write(
-                "The email could not be sent (see the log above); pass the link on yourself."
-            )
         self.stdout.write(invitation.link)
