@@ -41,8 +41,12 @@ db: $(INSTALLED)
 setup: db
 	@$(PY) manage.py migrate --noinput
 
+# The site and, beside it, the worker that sends its emails (printed to this
+# terminal without EMAIL_HOST) and rebuilds the dataset; Ctrl-C stops both.
 run: setup
 	$(PY) manage.py seed_demo --first-run
+	@$(PY) manage.py worker --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: db

@@ -364,6 +364,9 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = 10
+# The worker's first wait before trying a failed message again; it doubles
+# each time (interviews/models/mail.py).
+EMAIL_RETRY_SECONDS = env_int("EMAIL_RETRY_SECONDS", 30)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Applying ML <editors@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -13,6 +13,7 @@ backoff (OutgoingEmail.backoff) up to MAX_ATTEMPTS, then shown as failed in
 the admin with its error and a Retry action.
 """
 
+import contextlib
 import logging
 from datetime import timedelta
 
@@ -49,9 +50,15 @@ def deliver_batch(email_ids):
 def deliver_messages(email_ids):
     """How many of `email_ids` were sent now."""
     sent = 0
-    with get_connection() as connection:
+    connection = get_connection()
+    # When the server is down, each message's own try records why.
+    with contextlib.suppress(Exception):
+        connection.open()
+    try:
         for email_id in email_ids:
             sent += _deliver_one(email_id, connection)
+    finally:
+        connection.close()
     return sent
 
 

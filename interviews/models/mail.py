@@ -11,7 +11,9 @@ it, so a receiving server sees a resend (after a worker died between the
 SMTP server's "250 OK" and the commit) as the message it already has.
 """
 
+import re
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import models
@@ -19,10 +21,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 # How many times the worker tries before it gives up and shows the message
-# as failed in the admin, and the longest wait between tries.
+# as failed in the admin (the waits double from EMAIL_RETRY_SECONDS: with the
+# default 30 s, about two hours in all), and the longest wait between tries.
 MAX_ATTEMPTS = 8
 MAX_BACKOFF = timedelta(hours=1)
-FIRST_BACKOFF = timedelta(seconds=30)
 
 
 class OutgoingEmailQuerySet(models.QuerySet):
@@ -77,9 +79,11 @@ class OutgoingEmail(models.Model):
 
     @property
     def message_id(self):
-        domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
-        return f"<{self.key.replace(' ', '-')}@{domain or 'localhost'}>"
+        """The same for every try: "<key@site-domain>" (a dot-atom, as RFC 5322 wants)."""
+        domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+        return f"<{re.sub(r'[^A-Za-z0-9!#$%&*+/=?^_`{|}~-]+', '.', self.key).strip('.')}@{domain}>"
 
     def backoff(self):
         """How long to wait after the `attempts`-th failed try: 30 s, 1 min, 2 min … 1 h."""
-        return min(FIRST_BACKOFF * 2 ** max(self.attempts - 1, 0), MAX_BACKOFF)
+        first = timedelta(seconds=settings.EMAIL_RETRY_SECONDS)
+        return min(first * 2 ** max(self.attempts - 1, 0), MAX_BACKOFF)
