@@ -112,8 +112,8 @@ def licensed_answers():
     return Answer.objects.published().filter(interview__license=LICENSE)
 
 
-def _iso(value):
-    return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+def _iso(value, timespec="seconds"):
+    return value.astimezone(UTC).isoformat(timespec=timespec).replace("+00:00", "Z")
 
 
 def rows():
@@ -248,7 +248,8 @@ def descriptor(counts):
         "questions and the lessons editors tagged. Answers under all rights reserved are not "
         "included.",
         "homepage": absolute("/data/"),
-        "created": _iso(datetime.now(UTC)),
+        # To the microsecond: is_stale() compares it with the content's last change.
+        "created": _iso(datetime.now(UTC), "microseconds"),
         "licenses": [
             {"name": "CC-BY-4.0", "path": LICENSE.url, "title": "Creative Commons Attribution 4.0"}
         ],
@@ -312,5 +313,8 @@ def is_stale():
     changed = last_public_change()
     if package is None:
         return changed is not None
-    built = datetime.fromisoformat(package["created"].replace("Z", "+00:00"))
-    return changed is not None and changed > built
+    return changed is not None and changed > built_at(package)
+
+
+def built_at(package):
+    return datetime.fromisoformat(package["created"].replace("Z", "+00:00"))

@@ -38,6 +38,9 @@ urlpatterns = [
     path("sitemap.xml", public_page(sitemaps.index), name="sitemap"),
     path("sitemap-<slug:section>.xml", public_page(sitemaps.section), name="sitemap-section"),
     path("robots.txt", public_page(views.robots_txt), name="robots"),
+    # Not a public_page: it reads the files' state, which changes after a
+    # rebuild in the worker, not with the content's cache generation.
+    path("data/", views.data_page, name="data"),
     # The mentor side. "thanks/" comes before "<token>/": it is not a token.
     path("submit/", views.nominate, name="nominate"),
     path("submit/thanks/", views.nominate_thanks, name="nominate-thanks"),

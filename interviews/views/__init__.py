@@ -1,6 +1,7 @@
 """Views, one module a topic; URLs import them from here.
 
 - browse, answers, search, crawlers: the public pages readers see
+- data: the open dataset's page
 - submission: the mentor's answer form behind a personal link
 - nomination: people offering to share their lessons
 - rescue: pages for posts that could not be saved, handing back the text
@@ -17,6 +18,7 @@ from .browse import (
     QuestionListView,
 )
 from .crawlers import robots_txt
+from .data import data_page
 from .nomination import nominate, nominate_thanks
 from .rescue import csrf_failure
 from .search import SearchView
@@ -34,6 +36,7 @@ __all__ = [
     "SearchView",
     "autosave",
     "csrf_failure",
+    "data_page",
     "live_preview",
     "nominate",
     "nominate_thanks",
