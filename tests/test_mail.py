@@ -302,3 +302,11 @@ def test_the_worker_process_sends_what_a_committed_change_queued(smtp, questions
         tmp_path / "worker.log"
     ).read_text()
     assert OutgoingEmail.objects.get().status == OutgoingEmail.Status.SENT
+
+
+def test_the_admin_index_points_editors_to_emails_that_could_not_be_sent(submitted, editor_client):
+    assert "could not be sent" not in editor_client.get("/admin/").content.decode()
+    OutgoingEmail.objects.update(status=OutgoingEmail.Status.FAILED, last_error="Boom")
+    html = editor_client.get("/admin/").content.decode()
+    assert "Emails that could not be sent: <strong>1</strong>" in html
+    assert "/admin/interviews/outgoingemail/?status=failed" in html
