@@ -282,6 +282,8 @@ def test_the_worker_process_sends_what_a_committed_change_queued(smtp, questions
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(smtp.port),
         "EMAIL_USE_TLS": "0",
+        # Its housekeeping may rebuild the dataset: not into the checkout's media/.
+        "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
     }
     log = (tmp_path / "worker.log").open("w")
     worker = subprocess.Popen(
