@@ -23,6 +23,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.models import Max, Q
 
+from .links import slug_url
 from .models import Answer, Interview, Lesson, Mentor, Question
 from .models.enums import License
 
@@ -118,34 +119,50 @@ def _iso(value, timespec="seconds"):
 
 def rows():
     """{table: iterator of dicts}, read in chunks so memory stays flat."""
+    # Plain values, not model instances, and lesson slugs from the answers' own
+    # copy of their lesson ids: at 160,000 answers the rebuild is the worker's
+    # biggest job (docs/performance.md has its time and memory).
     answers = (
         licensed_answers()
-        .select_related("interview__mentor", "question")
-        .prefetch_related("tags")
         .order_by("pk")
+        .values_list(
+            "pk",
+            "interview__mentor_id",
+            "interview__mentor__slug",
+            "question_id",
+            "question__slug",
+            "asked_as",
+            "body",
+            "body_text",
+            "lesson_ids",
+            "published_at",
+            "updated_at",
+        )
     )
+    lesson_slugs = dict(Lesson.objects.values_list("pk", "slug"))
     lesson_counts = {}
     mentor_ids, question_ids = set(), set()
 
     def answer_rows():
-        for answer in answers.iterator(chunk_size=CHUNK):
-            mentor = answer.interview.mentor
-            lessons = sorted(tag.slug for tag in answer.tags.all())
+        for row in answers.iterator(chunk_size=CHUNK):
+            pk, mentor_id, mentor, question_id, question, asked_as, body, text = row[:8]
+            lesson_ids, published_at, updated_at = row[8:]
+            lessons = sorted(lesson_slugs[i] for i in lesson_ids if i in lesson_slugs)
             for slug in lessons:
                 lesson_counts[slug] = lesson_counts.get(slug, 0) + 1
-            mentor_ids.add(mentor.pk)
-            question_ids.add(answer.question_id)
+            mentor_ids.add(mentor_id)
+            question_ids.add(question_id)
             yield {
-                "id": answer.pk,
-                "mentor": mentor.slug,
-                "question": answer.question.slug,
-                "asked_as": answer.asked_as,
-                "body_markdown": answer.body,
-                "body_text": answer.body_text,
+                "id": pk,
+                "mentor": mentor,
+                "question": question,
+                "asked_as": asked_as,
+                "body_markdown": body,
+                "body_text": text,
                 "lessons": lessons,
-                "published_at": _iso(answer.published_at),
-                "updated_at": _iso(answer.updated_at),
-                "url": absolute(answer.get_absolute_url()),
+                "published_at": _iso(published_at),
+                "updated_at": _iso(updated_at),
+                "url": absolute(slug_url("interviews:answer-detail", mentor, question)),
                 "license": "CC-BY-4.0",
             }
 
