@@ -31,6 +31,7 @@ import hashlib
 import logging
 import secrets
 import time
+from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
@@ -73,7 +74,7 @@ def invalidate():
 def new_generation():
     global _down_until
     try:
-        cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=_timeout())
+        cache.set(GENERATION_KEY, _new_token(), timeout=_timeout())
     except Exception:
         _down_until = time.monotonic() + RETRY_AFTER_FAILURE
         logger.error("Cached pages not invalidated: the cache is unreachable.", exc_info=True)
@@ -83,12 +84,26 @@ def _timeout():
     return settings.PAGE_CACHE_SECONDS or None
 
 
+def _new_token():
+    # Random, so every process sees a change as one, and stamped with when it
+    # began: nothing readers see has changed since (the API's Last-Modified).
+    return f"{secrets.token_hex(8)}-{int(time.time())}"
+
+
+def generation_started(generation):
+    """When `generation` began, as a datetime (None for a token without a time)."""
+    _random, _, stamp = (generation or "").partition("-")
+    if not stamp.isdigit():
+        return None
+    return datetime.fromtimestamp(int(stamp), tz=UTC)
+
+
 def current_generation(values):
     """The generation from a get_many() result, starting one if there is none."""
     generation = values.get(GENERATION_KEY)
     if generation is None:
         # add(): when several processes start one at once, the first one wins.
-        cache.add(GENERATION_KEY, secrets.token_hex(8), timeout=_timeout())
+        cache.add(GENERATION_KEY, _new_token(), timeout=_timeout())
         generation = cache.get(GENERATION_KEY)
     return generation
 
