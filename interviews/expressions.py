@@ -29,3 +29,29 @@ def id_array(ids):
     every element in Python, a thousand calls for a thousand ids.
     """
     return RawSQL("%s::bigint[]", (list(ids),))
+
+
+class RowsAfter(Func):
+    """`(a, b) < (x, y)` (or `>`): the rows after a position in an ordering
+    whose columns all run one way, as a keyset page starts.
+
+    A row comparison, where `a < x OR (a = x AND b < y)` would do: PostgreSQL
+    starts an index scan on (a, b) at the position itself, so page 500 reads
+    no more of the index than page 1.
+    """
+
+    output_field = BooleanField()
+
+    def __init__(self, columns, values, descending):
+        self.operator = "<" if descending else ">"
+        self.width = len(columns)
+        super().__init__(*columns, *values)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sqls, params = [], []
+        for expression in self.get_source_expressions():
+            sql, sql_params = compiler.compile(expression)
+            sqls.append(sql)
+            params.extend(sql_params)
+        columns, values = ", ".join(sqls[: self.width]), ", ".join(sqls[self.width :])
+        return f"({columns}) {self.operator} ({values})", params
