@@ -126,6 +126,8 @@ MIDDLEWARE = [
     # Before anything reads the body: oversized requests get a friendly 413
     # (after the header middleware, so that page carries the same headers).
     "interviews.middleware.RequestTooLargeMiddleware",
+    # Before the page cache: API responses served from it count too.
+    "interviews.ratelimit.ApiRateLimitMiddleware",
     # Outside the page cache: a cached 404 still becomes a 301 or 410 once a
     # lesson moved or an interview was withdrawn.
     "interviews.middleware.MovedOrGoneMiddleware",
@@ -419,6 +421,10 @@ MAX_REQUEST_BYTES = 8 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 NOMINATION_RATE_LIMIT = env_int("NOMINATION_RATE_LIMIT", 5)  # per address per hour
 NOMINATION_MIN_SECONDS = 3  # faster than this is a bot
+# Requests to /api/ per client address per window, counted in the shared
+# cache (interviews/ratelimit.py); 0 turns the limit off.
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120)
+API_RATE_WINDOW_SECONDS = 60
 
 SITE_NAME = "Applying ML"
 SITE_TAGLINE = (

@@ -1,6 +1,6 @@
 """Rate limits, and the client address they count by.
 
-Two mechanisms, each chosen for what it counts:
+Three limits, each counted where it fits what it counts:
 
 - Nominations (`hit()`): a fixed window per client address in PostgreSQL,
   one atomic upsert. Each nomination writes a row anyway, so the count holds
@@ -14,19 +14,27 @@ Two mechanisms, each chosen for what it counts:
   counted from Django's `user_login_failed` signal, so whatever the login
   form does, a failure is a failure. If the cache is down the limit is
   skipped, with a warning: the password still has to be right.
+- The public API (`ApiRateLimitMiddleware`): a fixed window per client
+  address in the shared cache, settings.API_RATE_LIMIT requests per
+  API_RATE_WINDOW_SECONDS, then 429 with Retry-After until the window ends.
+  The cache because most API requests write nothing to the database; one
+  atomic increment a request. Middleware before the page cache, because
+  responses from it are served before any view runs. If the cache is down
+  the limit is skipped, with a warning, as for logins.
 """
 
 import hashlib
 import ipaddress
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
 from django.db import connection
 from django.dispatch import receiver
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -161,3 +169,58 @@ def hit(key, limit, window=timedelta(hours=1)):
         # First hit of a new window: a good moment to forget old windows.
         RateLimitWindow.objects.filter(window_start__lt=now - timedelta(days=1)).delete()
     return Decision(allowed=hits <= limit, hits=hits, limit=limit, retry_at=start + window)
+
+
+# --- The public API: a fixed window in the shared cache ------------------------------
+
+# Every version of the API lives under it (applyingml/urls.py).
+API_PATH_PREFIX = "/api/"
+
+
+def api_hit(request):
+    """Count one API request from this client: a Decision, or None when the
+    cache is unreachable."""
+    window = settings.API_RATE_WINDOW_SECONDS
+    start = int(timezone.now().timestamp()) // window * window
+    address = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
+    # The window's start is in the key, so a new window is a new counter.
+    key = f"api-requests:{start}:{address}"
+    try:
+        cache.add(key, 0, timeout=window + 1)
+        hits = cache.incr(key)
+    except ValueError:
+        hits = 1  # the key expired between add() and incr(): the window is over
+    except Exception:
+        logger.warning("API request not counted: the cache is unreachable.", exc_info=True)
+        return None
+    limit = settings.API_RATE_LIMIT
+    retry_at = datetime.fromtimestamp(start + window, tz=UTC)
+    return Decision(allowed=hits <= limit, hits=hits, limit=limit, retry_at=retry_at)
+
+
+class ApiRateLimitMiddleware:
+    """Answer 429 JSON with Retry-After to a client over the API's limit."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.API_RATE_LIMIT and request.path.startswith(API_PATH_PREFIX):
+            decision = api_hit(request)
+            if decision is not None and not decision.allowed:
+                seconds = decision.retry_after_seconds
+                window = settings.API_RATE_WINDOW_SECONDS
+                return JsonResponse(
+                    {
+                        "detail": f"Too many requests: {decision.limit} every {window} "
+                        f"seconds from one address. Try again in {seconds} seconds."
+                    },
+                    status=429,
+                    headers={
+                        "Retry-After": str(seconds),
+                        # So that a script on another site can read both.
+                        "Access-Control-Allow-Origin": "*",
+                        "Access-Control-Expose-Headers": "Retry-After",
+                    },
+                )
+        return self.get_response(request)
