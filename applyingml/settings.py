@@ -103,6 +103,9 @@ INSTALLED_APPS = [
     "taggit",
     "django_tasks",
     "django_tasks_db",
+    # For its templates and static files: the API's docs page is served from
+    # the site itself (without it, ninja would load Swagger UI from a CDN).
+    "ninja",
     "applyingml",
     "interviews",
     # Last, as its docs ask: deletes a mentor's photo file once a change that

@@ -1,14 +1,17 @@
-"""The root URLconf: the admin at settings.ADMIN_PATH, then the interviews app."""
+"""The root URLconf: the admin at settings.ADMIN_PATH, the public API, then the interviews app."""
 
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from interviews.api import api
+
 handler400 = "interviews.errors.bad_request"
 
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
+    path("api/v1/", api.urls),
     path("", include("interviews.urls")),
 ]
 
