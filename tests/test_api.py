@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from interviews.models import Answer, Interview, InterviewEvent, Revision
+from interviews.models.enums import License
 from tests.factories import (
     AnswerFactory,
     DraftInterviewFactory,
@@ -138,6 +139,27 @@ def test_questions_and_lessons_carry_the_stored_counts(client, answers, question
     ]
     assert lessons[0]["url"] == "http://testserver/lessons/baselines/"
     assert get(client, "lessons/mlops/") == lessons[1]
+
+
+def test_mentors_and_answers_carry_the_licence_the_mentor_chose(client, answers):
+    ada, grace = answers[0].interview, answers[1].interview
+    ada.license = License.CC_BY
+    ada.save()
+    grace.license = ""  # imported before licences were asked for
+    grace.save()
+
+    mentor = get(client, f"mentors/{ada.mentor.slug}/")
+    cc_by = {
+        "code": "cc-by-4.0",
+        "name": "CC BY 4.0",
+        "url": "https://creativecommons.org/licenses/by/4.0/",
+    }
+    assert mentor["license"] == cc_by
+    assert get(client, f"answers/{answers[0].pk}/")["license"] == cc_by
+    # Not chosen yet: shown as all rights reserved, as on the site.
+    reserved = {"code": "all-rights-reserved", "name": "All rights reserved", "url": None}
+    assert get(client, f"answers/{answers[1].pk}/")["license"] == reserved
+    assert get(client, "mentors/")["items"][1]["license"] == reserved
 
 
 # --- Filters ---------------------------------------------------------------------------

@@ -13,13 +13,13 @@ Each endpoint states its queries; tests/test_query_counts.py pins them.
 
 from datetime import UTC, datetime
 
-from django.db.models import F
 from ninja import Field, Query, Schema, Swagger
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from .. import search
-from ..models import Answer, Interview, Lesson, Mentor, Question
+from ..models import Answer, Interview, Lesson, Question
+from ..models.content import CARD_FIELDS
 from ..views.browse import MAX_LESSON_FILTERS, SLUG_RE
 from .http import PublicReadAPI
 from .paging import CursorPagination, Ranked
@@ -42,14 +42,14 @@ NOT_FOUND = {404: Error}
 BAD_INPUT = {400: Error}
 
 
-def published_mentors():
-    """Mentors with a published interview, that interview's public fields
-    annotated (one interview per mentor), for MentorOut."""
-    return Mentor.objects.filter(Interview.public_filter("interviews__")).annotate(
-        published_at=F("interviews__published_at"),
-        intro_html=F("interviews__intro_html"),
-        interview_id=F("interviews__pk"),
-    )
+def published_interviews():
+    """Published interviews with their mentors: what MentorOut shows."""
+    return Interview.objects.published().select_related("mentor")
+
+
+def answers_to_show(answers):
+    """What AnswerOut shows: the answer card's fields (`for_display()`) and the licence."""
+    return answers.for_display().only(*CARD_FIELDS, "interview__license")
 
 
 def found(queryset, what, **lookup):
@@ -79,23 +79,22 @@ def get_question(request, slug: str):
 
 
 @api.get("/mentors/", response=list[MentorOut], tags=["mentors"])
-@paginate(CursorPagination, ordering=("-published_at", "-interview_id"))
+@paginate(CursorPagination, ordering=NEWEST_FIRST)
 def list_mentors(request):
     """Mentors, newest interview first. 1 query."""
-    return published_mentors()
+    return published_interviews()
 
 
 @api.get("/mentors/{slug}/", response={200: MentorDetail, **NOT_FOUND}, tags=["mentors"])
 def get_mentor(request, slug: str):
     """One mentor with their published answers in question order. 2 queries."""
-    mentor = found(published_mentors(), "mentor", slug=slug)
-    mentor.answers = list(
-        Answer.objects.published()
-        .filter(interview_id=mentor.interview_id)
-        .for_display()
-        .order_by("question__position", "question__pk")
+    interview = found(published_interviews(), "mentor", mentor__slug=slug)
+    interview.answers_shown = list(
+        answers_to_show(Answer.objects.published().filter(interview=interview)).order_by(
+            "question__position", "question__pk"
+        )
     )
-    return mentor
+    return interview
 
 
 class AnswerFilters(Schema):
@@ -147,9 +146,9 @@ def list_answers(request, filters: Query[AnswerFilters]):
         matches = search.ranked_matches(answers, text)
         return Ranked(
             [match.pk for match in matches],
-            lambda ids: Answer.objects.with_ids(ids).for_display(),
+            lambda ids: answers_to_show(Answer.objects.with_ids(ids)),
         )
-    return answers.for_display()
+    return answers_to_show(answers)
 
 
 def search_text(q):
@@ -189,7 +188,7 @@ def aware(moment):
 @api.get("/answers/{int:answer_id}/", response={200: AnswerOut, **NOT_FOUND}, tags=["answers"])
 def get_answer(request, answer_id: int):
     """One published answer. 1 query."""
-    return found(Answer.objects.published().for_display(), "answer", pk=answer_id)
+    return found(answers_to_show(Answer.objects.published()), "answer", pk=answer_id)
 
 
 @api.get("/lessons/", response=list[LessonOut], tags=["lessons"])

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from ninja import Field, ModelSchema, Schema
 
-from ..models import Lesson, Mentor, Question
+from ..models import Lesson, Question
 
 
 def page_url(obj):
@@ -102,6 +102,24 @@ class LessonOut(ModelSchema):
         return api_url(f"answers/?lesson={lesson.slug}")
 
 
+class LicenseOut(Schema):
+    code: str = Field(description='"cc-by-4.0", or "all-rights-reserved" (also until chosen).')
+    name: str
+    url: str | None = Field(description="The licence's text, where it has one.")
+
+    @staticmethod
+    def resolve_code(license):
+        return license.value
+
+    @staticmethod
+    def resolve_name(license):
+        return license.short_name
+
+    @staticmethod
+    def resolve_url(license):
+        return license.url or None
+
+
 class AnswerBase(Schema):
     id: int
     url: str = Field(description="The answer's own page.")
@@ -123,53 +141,62 @@ class AnswerBase(Schema):
 
 class AnswerOut(AnswerBase):
     mentor: MentorRef
+    license: LicenseOut = Field(description="How others may reuse it (its interview's licence).")
+
+    @staticmethod
+    def resolve_license(answer):
+        return answer.interview.reuse_license
 
     @staticmethod
     def resolve_mentor(answer):
         return answer.interview.mentor
 
 
-class MentorOut(ModelSchema):
-    """A mentor, read from `published_mentors()` (their interview's fields annotated)."""
+class MentorOut(Schema):
+    """A mentor, read from their published interview (`select_related("mentor")`)."""
 
+    id: int = Field(alias="mentor.id")
+    slug: str = Field(alias="mentor.slug")
+    name: str = Field(alias="mentor.name")
+    role: str = Field(alias="mentor.role")
+    company: str = Field(alias="mentor.company")
+    bio: str = Field(alias="mentor.bio")
+    website: str = Field(alias="mentor.website")
+    linkedin: str = Field(alias="mentor.linkedin")
+    github: str = Field(alias="mentor.github")
+    x: str = Field(alias="mentor.x")
     photo_url: str | None = Field(description="Their photo, if they gave one.")
+    photo_credit: str = Field(alias="mentor.photo_credit")
     intro_html: str = Field(description="The interview's introduction, as sanitized HTML.")
     published_at: datetime = Field(description="When their interview was published.")
+    license: LicenseOut = Field(description="How others may reuse their interview.")
     url: str
     answers_url: str = Field(description="Their published answers, in this API.")
 
-    class Meta:
-        model = Mentor
-        fields = [
-            "id",
-            "slug",
-            "name",
-            "role",
-            "company",
-            "bio",
-            "website",
-            "linkedin",
-            "github",
-            "x",
-            "photo_credit",
-        ]
-
     @staticmethod
-    def resolve_photo_url(mentor):
-        if not mentor.photo:
+    def resolve_photo_url(interview):
+        photo = interview.mentor.photo
+        if not photo:
             return None
         # MEDIA_URL is a path, or a CDN's absolute address.
-        url = mentor.photo.url
-        return url if urlsplit(url).scheme else settings.SITE_URL + url
+        return photo.url if urlsplit(photo.url).scheme else settings.SITE_URL + photo.url
 
     @staticmethod
-    def resolve_url(mentor):
-        return page_url(mentor)
+    def resolve_license(interview):
+        return interview.reuse_license
 
     @staticmethod
-    def resolve_answers_url(mentor):
-        return api_url(f"answers/?mentor={mentor.slug}")
+    def resolve_url(interview):
+        return page_url(interview.mentor)
+
+    @staticmethod
+    def resolve_answers_url(interview):
+        return api_url(f"answers/?mentor={interview.mentor.slug}")
 
 
 class MentorDetail(MentorOut):
     answers: list[AnswerBase] = Field(description="Their published answers, in question order.")
+
+    @staticmethod
+    def resolve_answers(interview):
+        return interview.answers_shown
