@@ -1,5 +1,6 @@
-"""Every public page makes the same number of queries whatever the amount of
-content: pinned here for every page, at two sizes of data."""
+"""Every public page, and every endpoint of the API, makes the same number of
+queries whatever the amount of content: pinned here for each, at two sizes of
+data."""
 
 import pytest
 from django.db import connection
@@ -32,6 +33,26 @@ PAGES = {
     "/sitemap-mentors.xml": 2,
     "/robots.txt": 0,
     "/data/": 0,  # the stored package's descriptor is a file, not a row
+}
+
+# Queries each API endpoint makes (limit=100: every item on one page at both sizes).
+API = {
+    "questions/": 1,  # the page of questions with their stored counts
+    "questions/{question}/": 1,
+    "mentors/": 1,  # published interviews with their mentors
+    "mentors/{mentor}/": 2,  # interview and mentor, answers with their lessons
+    "answers/": 1,  # the page, with questions, mentors and lessons
+    "answers/?lesson=common&lesson=second": 2,  # + the lessons
+    "answers/?question={question}&lesson=common": 3,  # + the question, the lesson
+    "answers/?mentor={mentor}": 2,  # + the mentor's interview
+    "answers/?since=2000-01-01T00:00:00Z": 1,
+    "answers/?q=baseline": 2,  # the ranked matches, the page
+    "answers/?q=baseline&lesson=common": 3,  # + the lesson
+    "answers/{answer}/": 1,
+    "lessons/": 1,  # the page of lessons with their stored counts
+    "lessons/common/": 1,
+    "openapi.json": 0,
+    "docs/": 0,
 }
 
 
@@ -72,3 +93,19 @@ def test_every_public_page_makes_a_fixed_number_of_queries(client, questions, me
     settings.SEARCH_RESULTS_PER_PAGE = 50
     interview = build(mentors, questions)
     assert query_counts(client, interview, questions[2]) == PAGES
+
+
+@pytest.mark.parametrize("mentors", [2, 12])
+def test_every_api_endpoint_makes_a_fixed_number_of_queries(client, questions, mentors):
+    interview = build(mentors, questions)
+    answer = interview.answers.get(question=questions[2])
+    counts = {}
+    for endpoint in API:
+        url = "/api/v1/" + endpoint.format(
+            mentor=interview.mentor.slug, question=questions[2].slug, answer=answer.pk
+        )
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url + ("&" if "?" in url else "?") + "limit=100")
+        assert response.status_code == 200, url
+        counts[endpoint] = len(queries)
+    assert counts == API
