@@ -13,7 +13,7 @@ import pytest
 from tests.factories import AnswerFactory, MentorFactory, PublishedInterviewFactory
 from tests.servers import ROOT, production_env, settings_url
 from tools import benchreport, wrk
-from tools.bench import CACHED_MAX_P95_MS, CACHED_MIN_RATIO, UNCACHED_MIN_RATIO
+from tools.bench import CACHED_MAX_P95_MS, CACHED_MIN_RATIO, UNCACHED_MIN_RATIO, pick_pages
 
 WRK_OUTPUT = """Running 2s test @ http://127.0.0.1:8000/
   2 threads and 16 connections
@@ -34,6 +34,24 @@ def result(per_second, p95=10.0, errors=0):
     return wrk.Result(
         requests=int(per_second * 10), seconds=10, p50_ms=5, p95_ms=p95, p99_ms=p95, errors=errors
     )
+
+
+@pytest.mark.django_db
+def test_the_filtered_rows_use_the_two_lessons_most_used_on_the_middle_question(client, questions):
+    for n in range(4):
+        interview = PublishedInterviewFactory(mentor=MentorFactory(name=f"Picked {n}"))
+        for question in questions[:5]:
+            lessons = ["common", "second" if n < 3 else "rare", f"only {n}"]
+            AnswerFactory(interview=interview, question=question, lessons=lessons)
+
+    pages = dict(pick_pages("kafka"))
+
+    middle = questions[2].get_absolute_url()  # the middle of the five answered
+    question_rows = [path for path in pages.values() if "?tag=" in path]
+    assert question_rows == [f"{middle}?tag=common&tag=second"]
+    assert pages["API answers, 2 lessons"] == "/api/v1/answers/?lesson=common&lesson=second"
+    for path in pages.values():
+        assert client.get(path).status_code == 200, path
 
 
 def test_wrk_output_is_read_from_the_line_the_done_hook_writes():
@@ -131,9 +149,10 @@ def test_a_short_run_against_gunicorn_writes_the_table(questions, tmp_path):
     )
     report = output.read_text()
     assert "| page | page cache | req/s |" in report, completed.stdout + completed.stderr
-    for name in ("static CSS file", "home", "question, 2 lessons", "mentor", "lessons", "search"):
+    names = ("static CSS file", "home", "question, 2 lessons", "mentor", "lessons", "search")
+    for name in (*names, "API answers, 2 lessons"):
         assert f"| {name} (`" in report
-    assert report.count("| on |") == report.count("| off |") == 8
+    assert report.count("| on |") == report.count("| off |") == 9
     assert "gunicorn workers' memory after the cached run" in report
     assert "**problem**" not in report, report
     assert completed.returncode in {0, 1}  # 1 when a target is missed on a busy machine

@@ -11,8 +11,9 @@
    connections. The cache is CACHE_URL, else a private `redis-server` when one
    is installed (docker-compose runs Redis), else local memory.
 3. Runs wrk (a separate C process; installed from Debian's packages when
-   missing) with N connections for D seconds against a static CSS file and
-   each page, twice: with the page cache on (pages warmed into it first), and
+   missing) with N connections for D seconds against a static CSS file, each
+   page and the API's answers filtered by two lessons, twice: with the page
+   cache on (pages warmed into it first), and
    on a server started with the page cache off (DJANGO_PAGE_CACHE_SECONDS=0),
    so "uncached" renders every request from the database. A second server
    rather than a bypass header: nothing in production can skip the cache.
@@ -95,6 +96,8 @@ def pick_pages(query):
     interviews = Interview.objects.published().select_related("mentor").newest_first()
     mentor = interviews[interviews.count() // 2].mentor
     tags = "&".join(f"tag={slug}" for slug in lessons)
+    # The API's answers filtered by the same lessons, across every question.
+    api_lessons = "&".join(f"lesson={slug}" for slug in lessons)
     return [
         ("home", "/"),
         ("question", question.get_absolute_url()),
@@ -103,6 +106,7 @@ def pick_pages(query):
         ("lessons", "/lessons/"),
         ("search", f"/search/?q={query}"),
         ("search, common word", f"/search/?q={COMMON_QUERY}"),
+        (f"API answers, {len(lessons)} lessons", f"/api/v1/answers/?{api_lessons}"),
     ]
 
 
@@ -152,7 +156,12 @@ def worker_memory(master_pid):
 
 def run_phase(label, page_cache_seconds, pages, args, cache_url, workdir, db_url, wrk_path):
     server = Server(workdir, db_url)
-    server.env.update(CACHE_URL=cache_url, DJANGO_PAGE_CACHE_SECONDS=str(page_cache_seconds))
+    server.env.update(
+        CACHE_URL=cache_url,
+        DJANGO_PAGE_CACHE_SECONDS=str(page_cache_seconds),
+        # wrk is one client: a limit it cannot reach, so its cost is still measured.
+        API_RATE_LIMIT=str(10**9),
+    )
     rows, problems = [], []
     with server:
         base = f"http://127.0.0.1:{server.port}"
