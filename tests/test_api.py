@@ -3,6 +3,8 @@ HTTP behaviour (304s, CORS, the rate limit, errors), and that it never shows
 anything that is not published or not public."""
 
 import json
+import re
+import urllib.request
 from datetime import timedelta
 
 import pytest
@@ -22,6 +24,7 @@ from tests.factories import (
     answer_by,
     invitation_with_token,
 )
+from tests.servers import PROXIED, Gunicorn, http, production_env, settings_url
 
 pytestmark = pytest.mark.django_db
 
@@ -534,3 +537,32 @@ def test_no_endpoint_shows_anything_unpublished_or_private(client, settings, pri
     for answer in hidden:
         assert client.get(f"{API}answers/{answer.pk}/").status_code == 404
         assert client.get(f"{API}mentors/{answer.interview.mentor.slug}/").status_code == 404
+
+
+def test_production_serves_the_docs_page_with_hashed_static_files(db, collected_static, tmp_path):
+    """gunicorn with production settings: WhiteNoise serves ninja's Swagger UI
+    from the manifest storage collectstatic wrote."""
+    from django.db import connection
+
+    env = production_env(
+        DATABASE_URL=settings_url(connection.settings_dict),
+        DJANGO_STATIC_ROOT=str(collected_static),
+    )
+    server = Gunicorn(env, tmp_path).wait_until_up()
+    try:
+        status, _, html = http(server.url + API + "docs/", headers=PROXIED)
+        assert status == 200
+        assets = re.findall(r'(?:src|href)="(/static/ninja/[^"]+)"', html)
+        names = {asset.rsplit("/", 1)[1].split(".")[0] for asset in assets}
+        assert {"swagger-ui-bundle", "swagger-ui-init", "swagger-ui"} <= names
+        for asset in assets:
+            assert re.search(r"\.[0-9a-f]{12}\.(js|css|png|svg)$", asset), asset
+            request = urllib.request.Request(server.url + asset, headers=PROXIED)
+            with urllib.request.urlopen(request, timeout=10) as response:
+                assert response.status == 200, asset
+                assert "immutable" in response.headers["Cache-Control"]
+        status, headers, body = http(server.url + API + "openapi.json", headers=PROXIED)
+        assert status == 200 and json.loads(body)["openapi"].startswith("3.")
+        assert headers["Access-Control-Allow-Origin"] == "*"
+    finally:
+        server.stop()
