@@ -22,6 +22,7 @@ from the page cache are served before any URL is resolved.
 import functools
 import logging
 
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
@@ -45,9 +46,7 @@ def validators(request):
     """(ETag, Last-Modified timestamp) of this URL's current content, or
     (None, None) when the cache cannot say (then nothing is conditional)."""
     try:
-        generation = pagecache.current_generation(
-            pagecache.cache.get_many([pagecache.GENERATION_KEY])
-        )
+        generation = pagecache.current_generation(cache.get_many([pagecache.GENERATION_KEY]))
     except Exception:
         logger.warning("API served without validators: the cache is unreachable.", exc_info=True)
         return None, None

@@ -51,13 +51,16 @@ def decode(cursor):
         raise HttpError(400, BAD_CURSOR) from None
 
 
+class PageInput(Schema):
+    cursor: str | None = Field(None, description="From a page's `next`; none for the first.")
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Items per page.")
+
+
 class CursorPagination(PaginationBase):
     """Keyset pages over `ordering` (fields that all run one way, the last
     one unique), or positions in a `Ranked` list."""
 
-    class Input(Schema):
-        cursor: str | None = Field(None, description="From a page's `next`; none for the first.")
-        limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Items per page.")
+    Input = PageInput
 
     class Output(Schema):
         items: list[Any]
