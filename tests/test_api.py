@@ -160,7 +160,11 @@ def test_mentors_and_answers_carry_the_licence_the_mentor_chose(client, answers)
     assert mentor["license"] == cc_by
     assert get(client, f"answers/{answers[0].pk}/")["license"] == cc_by
     # Not chosen yet: shown as all rights reserved, as on the site.
-    reserved = {"code": "all-rights-reserved", "name": "All rights reserved", "url": None}
+    reserved = {
+        "code": "all-rights-reserved",
+        "name": "All rights reserved",
+        "url": "http://testserver/data/#all-rights-reserved",
+    }
     assert get(client, f"answers/{answers[1].pk}/")["license"] == reserved
     assert get(client, "mentors/")["items"][1]["license"] == reserved
 

@@ -19,7 +19,6 @@ from ninja.pagination import paginate
 
 from .. import search
 from ..models import Answer, Interview, Lesson, Question
-from ..models.content import CARD_FIELDS
 from ..views.browse import MAX_LESSON_FILTERS, SLUG_RE
 from .http import PublicReadAPI
 from .paging import CursorPagination, Ranked
@@ -45,11 +44,6 @@ BAD_INPUT = {400: Error}
 def published_interviews():
     """Published interviews with their mentors: what MentorOut shows."""
     return Interview.objects.published().select_related("mentor")
-
-
-def answers_to_show(answers):
-    """What AnswerOut shows: the answer card's fields (`for_display()`) and the licence."""
-    return answers.for_display().only(*CARD_FIELDS, "interview__license")
 
 
 def found(queryset, what, **lookup):
@@ -90,9 +84,10 @@ def get_mentor(request, slug: str):
     """One mentor with their published answers in question order. 2 queries."""
     interview = found(published_interviews(), "mentor", mentor__slug=slug)
     interview.answers_shown = list(
-        answers_to_show(Answer.objects.published().filter(interview=interview)).order_by(
-            "question__position", "question__pk"
-        )
+        Answer.objects.published()
+        .filter(interview=interview)
+        .for_display()
+        .order_by("question__position", "question__pk")
     )
     return interview
 
@@ -146,9 +141,9 @@ def list_answers(request, filters: Query[AnswerFilters]):
         matches = search.ranked_matches(answers, text)
         return Ranked(
             [match.pk for match in matches],
-            lambda ids: answers_to_show(Answer.objects.with_ids(ids)),
+            lambda ids: Answer.objects.with_ids(ids).for_display(),
         )
-    return answers_to_show(answers)
+    return answers.for_display()
 
 
 def search_text(q):
@@ -188,7 +183,7 @@ def aware(moment):
 @api.get("/answers/{int:answer_id}/", response={200: AnswerOut, **NOT_FOUND}, tags=["answers"])
 def get_answer(request, answer_id: int):
     """One published answer. 1 query."""
-    return found(answers_to_show(Answer.objects.published()), "answer", pk=answer_id)
+    return found(Answer.objects.published().for_display(), "answer", pk=answer_id)
 
 
 @api.get("/lessons/", response=list[LessonOut], tags=["lessons"])

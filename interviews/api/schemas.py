@@ -105,7 +105,7 @@ class LessonOut(ModelSchema):
 class LicenseOut(Schema):
     code: str = Field(description='"cc-by-4.0", or "all-rights-reserved" (also until chosen).')
     name: str
-    url: str | None = Field(description="The licence's text, where it has one.")
+    url: str = Field(description="The licence's text, or the site's note on all rights reserved.")
 
     @staticmethod
     def resolve_code(license):
@@ -117,7 +117,7 @@ class LicenseOut(Schema):
 
     @staticmethod
     def resolve_url(license):
-        return license.url or None
+        return license.url
 
 
 class AnswerBase(Schema):
