@@ -28,6 +28,7 @@ urlpatterns = [
         name="question-detail",
     ),
     path("questions/<slug:slug>/feed/", public_page(feeds.QuestionFeed()), name="question-feed"),
+    path("mentors/<slug:slug>/feed/", public_page(feeds.MentorFeed()), name="mentor-feed"),
     path("lessons/", public_page(views.LessonListView.as_view()), name="lesson-list"),
     path(
         "lessons/<slug:slug>/", public_page(views.LessonDetailView.as_view()), name="lesson-detail"
@@ -38,6 +39,12 @@ urlpatterns = [
     path("sitemap.xml", public_page(sitemaps.index), name="sitemap"),
     path("sitemap-<slug:section>.xml", public_page(sitemaps.section), name="sitemap-section"),
     path("robots.txt", public_page(views.robots_txt), name="robots"),
+    # Following by email: never cached pages (a CSRF token, or a personal link).
+    path("follow/", views.follow, name="follow"),
+    path("follow/sent/", views.follow_sent, name="follow-sent"),
+    path("follow/confirm/<str:token>/", views.follow_confirm, name="follow-confirm"),
+    path("follow/manage/<str:token>/", views.follow_manage, name="follow-manage"),
+    path("follow/unsubscribe/<str:token>/", views.follow_unsubscribe, name="follow-unsubscribe"),
     # The mentor side. "thanks/" comes before "<token>/": it is not a token.
     path("submit/", views.nominate, name="nominate"),
     path("submit/thanks/", views.nominate_thanks, name="nominate-thanks"),

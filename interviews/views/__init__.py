@@ -2,6 +2,7 @@
 
 - browse, answers, search, crawlers: the public pages readers see
 - submission: the mentor's answer form behind a personal link
+- following: following by email (the form, confirmation, manage, unsubscribe)
 - nomination: people offering to share their lessons
 - rescue: pages for posts that could not be saved, handing back the text
 """
@@ -17,6 +18,7 @@ from .browse import (
     QuestionListView,
 )
 from .crawlers import robots_txt
+from .following import follow, follow_confirm, follow_manage, follow_sent, follow_unsubscribe
 from .nomination import nominate, nominate_thanks
 from .rescue import csrf_failure
 from .search import SearchView
@@ -34,6 +36,11 @@ __all__ = [
     "SearchView",
     "autosave",
     "csrf_failure",
+    "follow",
+    "follow_confirm",
+    "follow_manage",
+    "follow_sent",
+    "follow_unsubscribe",
     "live_preview",
     "nominate",
     "nominate_thanks",
