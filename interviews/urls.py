@@ -16,6 +16,8 @@ urlpatterns = [
     path(
         "mentors/<slug:slug>/", public_page(views.MentorDetailView.as_view()), name="mentor-detail"
     ),
+    # Before the answer pages: "feed" is not a question's slug.
+    path("mentors/<slug:slug>/feed/", public_page(feeds.MentorFeed()), name="mentor-feed"),
     path(
         "mentors/<slug:slug>/<slug:question_slug>/",
         public_page(views.AnswerDetailView.as_view()),
@@ -28,7 +30,6 @@ urlpatterns = [
         name="question-detail",
     ),
     path("questions/<slug:slug>/feed/", public_page(feeds.QuestionFeed()), name="question-feed"),
-    path("mentors/<slug:slug>/feed/", public_page(feeds.MentorFeed()), name="mentor-feed"),
     path("lessons/", public_page(views.LessonListView.as_view()), name="lesson-list"),
     path(
         "lessons/<slug:slug>/", public_page(views.LessonDetailView.as_view()), name="lesson-detail"
