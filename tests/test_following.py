@@ -17,6 +17,7 @@ from django.utils import timezone
 from interviews import following, services
 from interviews.models import Answer, Interview, Lesson, OutgoingEmail, Revision, Subscriber
 from tests.factories import AnswerFactory, MentorFactory, PublishedInterviewFactory
+from tests.smtp import SmtpServer
 
 pytestmark = pytest.mark.django_db
 
@@ -520,3 +521,24 @@ def test_the_dashboard_counts_followers_per_item(editor_client, questions):
     assert "Most followed questions" in response.content.decode()
     listing = editor_client.get(reverse("admin:interviews_subscriber_changelist"))
     assert listing.status_code == 200 and "a@example.com" in listing.content.decode()
+
+
+def test_digests_arrive_through_a_real_smtp_server_with_their_headers(questions, editor, settings):
+    services.publish(submitted_interview(questions, name="Wire Mentor"), by=editor)
+    for n in range(7):
+        confirmed(f"w{n}@example.com", frequency="weekly", follows_all=True)
+    with SmtpServer() as smtp:
+        smtp.django_settings(settings)
+        assert following.send_digest(batch_size=3) == 7
+        received = smtp.received
+    assert sorted(to for to, _ in received) == sorted([f"w{n}@example.com"] for n in range(7))
+    for _, message in received:
+        assert message.get_content_type() == "multipart/alternative"
+        assert [part.get_content_type() for part in message.iter_parts()] == [
+            "text/plain",
+            "text/html",
+        ]
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert "/follow/unsubscribe/" in message["List-Unsubscribe"]
+        assert "Wire Mentor" in message.get_body(("plain",)).get_content()
+    assert OutgoingEmail.objects.filter(kind="follow_digest", status="sent").count() == 7
