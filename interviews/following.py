@@ -143,7 +143,6 @@ def notify_followers(interview_id, event_key, updated=False):
             "mentor": interview.mentor,
             "link": link,
             "updated": updated,
-            "answers": answers,
             "because_all": subscriber.follows_all and not updated,
             "because_mentor": any(m.pk == interview.mentor_id for m in subscriber.mentors.all()),
             "because_questions": sorted(followed_questions, key=lambda q: q.position),
@@ -246,8 +245,11 @@ def send_digest(now=None, *, batch_size=BATCH_SIZE, progress=None):
     second run reads nobody). How many digests were queued."""
     now = now or timezone.now()
     week = iso_week(now)
+    due = digest_due(Subscriber.objects.all(), now)
+    if not due.exists():
+        return 0  # the week's run is done: what housekeeping finds every other minute
     content = WeekContent(now)
-    subscribers = with_follows(digest_due(Subscriber.objects.all(), now))
+    subscribers = with_follows(due)
 
     def message_for(subscriber):
         sections = content.for_subscriber(subscriber) if content else None

@@ -542,3 +542,17 @@ def test_digests_arrive_through_a_real_smtp_server_with_their_headers(questions,
         assert "/follow/unsubscribe/" in message["List-Unsubscribe"]
         assert "Wire Mentor" in message.get_body(("plain",)).get_content()
     assert OutgoingEmail.objects.filter(kind="follow_digest", status="sent").count() == 7
+
+
+def test_a_withdrawn_mentor_does_not_break_the_manage_page(client, questions, editor):
+    kept, gone = AnswerFactory(question=questions[0]), AnswerFactory(question=questions[1])
+    subscriber = confirmed(
+        "reader@example.com", mentors=[kept.interview.mentor, gone.interview.mentor]
+    )
+    services.withdraw(gone.interview, by=editor, note="At the mentor's request")
+    path = reverse("interviews:follow-manage", args=[subscriber.manage_token()])
+    html = client.get(path).content.decode()
+    assert kept.interview.mentor.name in html and gone.interview.mentor.name not in html
+    response = client.post(path, {"frequency": "instant", "mentors": [kept.interview.mentor.pk]})
+    assert response.status_code == 200
+    assert list(subscriber.mentors.all()) == [kept.interview.mentor]

@@ -162,13 +162,13 @@ def follow_confirm(request, token):
     return render(request, "following/confirmed.html", {"manage_link": subscriber.manage_link})
 
 
-def choices_initial(subscriber):
+def choices_initial(subscriber, lessons, mentors):
     return {
         "frequency": subscriber.frequency,
         "follows_all": subscriber.follows_all,
         "questions": [q.pk for q in subscriber.questions.all()],
-        "lessons": [lesson.pk for lesson in subscriber.lessons.all()],
-        "mentors": [m.pk for m in subscriber.mentors.all()],
+        "lessons": [lesson.pk for lesson in lessons],
+        "mentors": [m.pk for m in mentors],
     }
 
 
@@ -179,9 +179,11 @@ def follow_manage(request, token):
         subscriber, _ = Subscriber.from_token(token, purpose="manage")
     except BadFollowLink as problem:
         return link_problem(request, problem.reason)
+    # Only what readers can still see: a withdrawn mentor's box would make
+    # the form invalid, and saving drops it.
     offered = {
-        "offered_lessons": list(subscriber.lessons.all()),
-        "offered_mentors": list(subscriber.mentors.all()),
+        "offered_lessons": list(subscriber.lessons.public()),
+        "offered_mentors": list(subscriber.mentors.published()),
     }
     status, saved = 200, False
     if request.method == "POST" and subscriber.is_confirmed:
@@ -192,7 +194,10 @@ def follow_manage(request, token):
         else:
             status = 400
     else:
-        form = FollowChoicesForm(initial=choices_initial(subscriber), **offered)
+        initial = choices_initial(
+            subscriber, offered["offered_lessons"], offered["offered_mentors"]
+        )
+        form = FollowChoicesForm(initial=initial, **offered)
     context = {
         "subscriber": subscriber,
         "form": form,
