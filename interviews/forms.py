@@ -362,6 +362,9 @@ class FollowChoicesForm(forms.Form):
                 mentors.append(mentor)
         self.fields["lessons"].widget.choices = [(lesson.pk, lesson.name) for lesson in lessons]
         self.fields["mentors"].widget.choices = [(m.pk, m.name) for m in mentors]
+        # Read once: the template asks whether there are any before listing them.
+        # iter() first: list() of the choices themselves would ask for a count.
+        self.fields["questions"].widget.choices = list(iter(self.fields["questions"].choices))
 
     def posted(self, name):
         """The valid choices of `name` the form was sent (or given as initial

@@ -556,3 +556,33 @@ def test_a_withdrawn_mentor_does_not_break_the_manage_page(client, questions, ed
     response = client.post(path, {"frequency": "instant", "mentors": [kept.interview.mentor.pk]})
     assert response.status_code == 200
     assert list(subscriber.mentors.all()) == [kept.interview.mentor]
+
+
+# --- Queries ------------------------------------------------------------------------------
+
+
+def test_the_form_page_makes_a_fixed_number_of_queries(
+    client, questions, django_assert_num_queries
+):
+    AnswerFactory(question=questions[0], lessons=["Start simple"])
+    with django_assert_num_queries(2):  # the questions, the most used lessons
+        client.get(URL)
+    with django_assert_num_queries(3):  # + the question it came from
+        client.get(URL, {"question": questions[0].slug})
+
+
+@pytest.mark.parametrize("followers", [3, 30])
+def test_a_batch_of_messages_costs_the_same_queries_for_any_number_of_followers(
+    questions, settings, followers, django_assert_num_queries
+):
+    # Delivery is the worker's: here the batch's task is only enqueued.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    interview = PublishedInterviewFactory(mentor=MentorFactory(name="Counted"))
+    AnswerFactory(interview=interview, question=questions[0], lessons=["Start simple"])
+    lesson = Lesson.objects.get(name="Start simple")
+    for n in range(followers):
+        confirmed(f"f{n}@example.com", follows_all=n % 2 == 0, lessons=[lesson])
+    # interview, answers, lessons; subscribers and their three follows; existing
+    # keys, insert, ids (in a savepoint and its release).
+    with django_assert_num_queries(12):
+        assert following.notify_followers.call(interview.pk, "event:1") == followers

@@ -66,9 +66,9 @@ def preselected(request):
     `?mentor=` and `?all=1`: what the page the reader came from is about."""
     initial = {"follows_all": request.GET.get("all") == "1"}
     slug = {name: request.GET.get(name, "")[:140] for name in ("question", "lesson", "mentor")}
-    question = Question.objects.public().filter(slug=slug["question"]).first()
-    lesson = Lesson.objects.public().filter(slug=slug["lesson"]).first()
-    mentor = Mentor.objects.published().filter(slug=slug["mentor"]).first()
+    question = slug["question"] and Question.objects.public().filter(slug=slug["question"]).first()
+    lesson = slug["lesson"] and Lesson.objects.public().filter(slug=slug["lesson"]).first()
+    mentor = slug["mentor"] and Mentor.objects.published().filter(slug=slug["mentor"]).first()
     initial["questions"] = [question.pk] if question else []
     initial["lessons"] = [lesson.pk] if lesson else []
     initial["mentors"] = [mentor.pk] if mentor else []
