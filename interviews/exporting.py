@@ -101,6 +101,9 @@ def front_matter(interview):
     if interview.published_at:
         data["date"] = timezone.localdate(interview.published_at)
     data["status"] = interview.status
+    # What readers are shown (all rights reserved until chosen), which is also
+    # what importing the file without the key would give.
+    data["license"] = interview.reuse_license.value
     data["links"] = {key: getattr(mentor, key) for key in LINK_FIELDS}
     data["links"] = {key: url for key, url in data["links"].items() if url}
     return dump({**data, **decisions(interview)})
@@ -146,6 +149,9 @@ def export_applyingml(interview):
     if mentor.website:
         data["homepage"] = mentor.website
     data["status"] = interview.status
+    # What readers are shown (all rights reserved until chosen), which is also
+    # what importing the file without the key would give.
+    data["license"] = interview.reuse_license.value
     parts = ["---\n" + dump({**data, **decisions(interview)}) + "---\n"]
     links = sentence(mentor.name.strip(), {key: getattr(mentor, key) for key in LINK_FIELDS})
     if links:

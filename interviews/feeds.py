@@ -33,6 +33,9 @@ class FullContentAtom1Feed(Atom1Feed):
         super().add_item_elements(handler, item)
         if item.get("content"):
             handler.addQuickElement("content", item["content"], {"type": "html"})
+        if item.get("license_url"):
+            # The Atom License Extension (RFC 4946), beside the <rights> statement.
+            handler.addQuickElement("link", "", {"rel": "license", "href": item["license_url"]})
 
 
 def plain(text):
@@ -62,7 +65,15 @@ class BaseFeed(Feed):
         return escape(Truncator(text).words(SUMMARY_WORDS))
 
     def item_extra_kwargs(self, item):
-        return {"content": self.item_content(item)}
+        return {"content": self.item_content(item), "license_url": self.license_of(item).url}
+
+    def item_copyright(self, item):
+        license = self.license_of(item)
+        return plain(f"{self.mentor_of(item).name}. {license.short_name}: {license.url}")
+
+    def license_of(self, item):
+        interview = item if isinstance(item, Interview) else item.interview
+        return interview.reuse_license
 
 
 class LatestInterviewsFeed(BaseFeed):

@@ -138,6 +138,7 @@ def profile_page_json_ld(request, interview, canonical_url):
         "url": canonical_url,
         "datePublished": interview.published_at,
         "dateModified": max(interview.updated_at, interview.mentor.updated_at),
+        "license": interview.reuse_license.url,
         "mainEntity": person_json_ld(request, interview.mentor),
     }
 
@@ -150,6 +151,7 @@ def answer_json_ld(request, answer):
         "url": absolute(request, answer.get_absolute_url()),
         "datePublished": answer.interview.published_at,
         "dateModified": max(answer.updated_at, answer.interview.published_at),
+        "license": answer.interview.reuse_license.url,
         "author": {
             "@type": "Person",
             "name": mentor.name,

@@ -3,7 +3,16 @@
 from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, Q
 from django.utils import timezone
 
-from .models import Interview, Invitation, Lesson, Nomination, Question, Revision, Subscriber
+from .models import (
+    Interview,
+    Invitation,
+    Lesson,
+    Nomination,
+    OutgoingEmail,
+    Question,
+    Revision,
+    Subscriber,
+)
 
 
 class Median(Aggregate):
@@ -35,6 +44,7 @@ def queue_counts():
         "interviews": Interview.objects.filter(status=Interview.Status.SUBMITTED).count(),
         "revisions": Revision.objects.filter(status=Revision.Status.SUBMITTED).count(),
         "nominations": Nomination.objects.filter(status=Nomination.Status.NEW).count(),
+        "failed_emails": OutgoingEmail.objects.filter(status=OutgoingEmail.Status.FAILED).count(),
     }
 
 

@@ -123,8 +123,12 @@ def _failed(email, exc, now):
 
 @task()
 def rebuild_dataset():
-    """Write the open dataset's files again (after a publish, withdraw or approved edit)."""
-    dataset.publish_latest()
+    """Write the open dataset's files again (after a publish, withdraw or approved edit).
+
+    Skipped when the files are already newer than the content: several
+    publishes in a row queue several rebuilds, and the first does them all."""
+    if dataset.is_stale():
+        dataset.publish_latest()
 
 
 @task()

@@ -40,6 +40,9 @@ urlpatterns = [
     path("sitemap.xml", public_page(sitemaps.index), name="sitemap"),
     path("sitemap-<slug:section>.xml", public_page(sitemaps.section), name="sitemap-section"),
     path("robots.txt", public_page(views.robots_txt), name="robots"),
+    # Not a public_page: it reads the files' state, which changes after a
+    # rebuild in the worker, not with the content's cache generation.
+    path("data/", views.data_page, name="data"),
     # Following by email: never cached pages (a CSRF token, or a personal link).
     path("follow/", views.follow, name="follow"),
     path("follow/sent/", views.follow_sent, name="follow-sent"),

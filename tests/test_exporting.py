@@ -99,6 +99,7 @@ def test_export_writes_the_import_format(content, tmp_path):
           Likes maps.'
         date: {content.published_at.date().isoformat()}
         status: published
+        license: cc-by-4.0
         links:
           website: https://zoe.example.com
           x: https://x.com/zoe

@@ -282,6 +282,8 @@ def test_the_worker_process_sends_what_a_committed_change_queued(smtp, questions
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(smtp.port),
         "EMAIL_USE_TLS": "0",
+        # Its housekeeping may rebuild the dataset: not into the checkout's media/.
+        "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
     }
     log = (tmp_path / "worker.log").open("w")
     worker = subprocess.Popen(
@@ -302,3 +304,11 @@ def test_the_worker_process_sends_what_a_committed_change_queued(smtp, questions
         tmp_path / "worker.log"
     ).read_text()
     assert OutgoingEmail.objects.get().status == OutgoingEmail.Status.SENT
+
+
+def test_the_admin_index_points_editors_to_emails_that_could_not_be_sent(submitted, editor_client):
+    assert "could not be sent" not in editor_client.get("/admin/").content.decode()
+    OutgoingEmail.objects.update(status=OutgoingEmail.Status.FAILED, last_error="Boom")
+    html = editor_client.get("/admin/").content.decode()
+    assert "Emails that could not be sent: <strong>1</strong>" in html
+    assert "/admin/interviews/outgoingemail/?status=failed" in html

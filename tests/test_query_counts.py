@@ -32,6 +32,7 @@ PAGES = {
     "/sitemap-answers.xml": 2,  # count, page
     "/sitemap-mentors.xml": 2,
     "/robots.txt": 0,
+    "/data/": 0,  # the stored package's descriptor is a file, not a row
 }
 
 

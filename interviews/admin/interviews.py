@@ -26,7 +26,7 @@ class InterviewAdminForm(forms.ModelForm):
 
     class Meta:
         model = Interview
-        fields = ["mentor", "source", "intro"]
+        fields = ["mentor", "source", "license", "intro"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -154,7 +154,7 @@ class InterviewAdmin(admin.ModelAdmin):
         "answers",
         "edits_waiting",
     ]
-    list_filter = ["status", PendingEditsFilter, "source"]
+    list_filter = ["status", PendingEditsFilter, "source", "license"]
     list_select_related = ["mentor"]
     search_fields = ["mentor__name", "mentor__company", "intro"]
     date_hierarchy = "published_at"
@@ -165,6 +165,7 @@ class InterviewAdmin(admin.ModelAdmin):
         "published_at",
         "submitted_at",
         "source",
+        "license",
         "intro",
         "loaded_version",
     ]

@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from ..models import TRANSITIONS, Answer, Interview, InterviewEvent, Mentor, Question
+from ..models.enums import License
 from .decisions import FOLLOW_UP, resolve
 from .matching import INLINE_LINK, REFERENCE_LINK, QuestionMatcher, normalise
 from .parsing import ImportFileError, ImportSkipped, parse_interview
@@ -260,11 +261,17 @@ class FileImport:
                 intro=intro,
                 # Kept on a draft too, so that publishing later uses the file's date.
                 published_at=published_at_for(date) if date else None,
+                # Nobody agreed to more than reading it here unless the file says so.
+                license=self.front.license or License.ALL_RIGHTS_RESERVED,
             )
             if intro:
                 self.report.add("+", "intro")
             return interview
         changed = []
+        if self.front.license and interview.license != self.front.license:
+            interview.license = self.front.license
+            changed.append("license")
+            self.report.add("~", f"license {self.front.license}")
         if interview.intro != intro:
             interview.intro = intro
             changed += ["intro", "intro_html"]

@@ -4,8 +4,9 @@ Two vocabularies are read, and may be mixed:
 
 - this site's own (what `export_interviews` writes): `name`, `slug`, `role`,
   `company`, `bio`, `date`, `status`, `links` (website/linkedin/github/x),
-  `lessons` ({question: [lesson names]}) and `follow_ups` (wordings an editor
-  confirmed as questions of this interview only);
+  `lessons` ({question: [lesson names]}), `follow_ups` (wordings an editor
+  confirmed as questions of this interview only) and `license` (cc-by-4.0 or
+  all-rights-reserved; a new interview without it is all rights reserved);
 - ApplyingML's (`src/markdown/interviews/*.mdx` there, and
   `export_interviews --format applyingml` here): `slug` as the site path
   `/mentors/first-last/`, `role` as "Position @ Organization", `description`
@@ -27,6 +28,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from ..models import Interview
+from ..models.enums import License
 
 LINK_FIELDS = ["website", "linkedin", "github", "x"]
 WEB_URL = URLValidator(schemes=["http", "https"])  # no javascript:, data: or ftp: links
@@ -60,6 +62,7 @@ class FrontMatter:
     links: dict | None = None  # only the keys given; `links:` gives all four
     lessons: dict | None = None
     follow_ups: tuple[str, ...] = ()
+    license: str | None = None
 
 
 def split_front_matter(text):
@@ -116,6 +119,7 @@ def read_front_matter(meta, notes):
         links=_links(meta),
         lessons=_lessons(meta),
         follow_ups=_follow_ups(meta),
+        license=_license(meta),
     )
     status = (_text(meta, "status") or "").lower()
     if status and status not in Interview.Status.values:
@@ -148,6 +152,30 @@ def _slug(meta):
         parts = [part for part in slug.split("/") if part]
         slug = parts[-1] if parts else ""
     return slug
+
+
+# How files spell the two licences, lowercased with runs of spaces, dashes and
+# underscores made one dash.
+LICENSE_SPELLINGS = {
+    "cc-by-4.0": License.CC_BY,
+    "cc-by-4": License.CC_BY,
+    "cc-by": License.CC_BY,
+    "all-rights-reserved": License.ALL_RIGHTS_RESERVED,
+}
+
+
+def _license(meta):
+    text = _text(meta, "license")
+    if text is None:
+        text = _text(meta, "licence")
+    if not text:
+        return None
+    spelled = re.sub(r"[\s_-]+", "-", text.strip().lower())
+    if spelled not in LICENSE_SPELLINGS:
+        raise ImportFileError(
+            f"bad front matter: license '{text}' is not one of {', '.join(License.values)}"
+        )
+    return LICENSE_SPELLINGS[spelled].value
 
 
 def _date(meta):

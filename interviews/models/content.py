@@ -108,6 +108,7 @@ CARD_FIELDS = (
     "interview__mentor_id",
     "interview__status",
     "interview__published_at",
+    "interview__license",
     "interview__mentor__name",
     "interview__mentor__slug",
     "interview__mentor__role",

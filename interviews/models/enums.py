@@ -4,7 +4,9 @@
 and the interview model name the same values without importing each other).
 """
 
+from django.conf import settings
 from django.db import models
+from django.urls import reverse
 
 
 class InterviewStatus(models.TextChoices):
@@ -40,4 +42,9 @@ class License(models.TextChoices):
         """The licence's text: Creative Commons' deed, or the site's own note on /data/."""
         if self is License.CC_BY:
             return "https://creativecommons.org/licenses/by/4.0/"
-        return ""
+        return f"{settings.SITE_URL}{reverse('interviews:data')}#all-rights-reserved"
+
+    @property
+    def spdx(self):
+        """The SPDX identifier, or None: all rights reserved is not a licence SPDX names."""
+        return "CC-BY-4.0" if self is License.CC_BY else None

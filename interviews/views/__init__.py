@@ -1,6 +1,7 @@
 """Views, one module a topic; URLs import them from here.
 
 - browse, answers, search, crawlers: the public pages readers see
+- data: the open dataset's page
 - submission: the mentor's answer form behind a personal link
 - following: following by email (the form, confirmation, manage, unsubscribe)
 - nomination: people offering to share their lessons
@@ -18,6 +19,7 @@ from .browse import (
     QuestionListView,
 )
 from .crawlers import robots_txt
+from .data import data_page
 from .following import follow, follow_confirm, follow_manage, follow_sent, follow_unsubscribe
 from .nomination import nominate, nominate_thanks
 from .rescue import csrf_failure
@@ -36,6 +38,7 @@ __all__ = [
     "SearchView",
     "autosave",
     "csrf_failure",
+    "data_page",
     "follow",
     "follow_confirm",
     "follow_manage",

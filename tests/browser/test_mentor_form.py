@@ -40,6 +40,10 @@ def test_mentor_fills_saves_reloads_and_submits(page, live_server, settings, que
     preview = page.locator(".preview")
     assert preview.locator("strong").inner_text() == "forecasts"
 
+    # Submitting needs a licence; the mentor picks one (none is preselected).
+    page.get_by_role("button", name="Submit for review").click()
+    assert page.get_by_text("Please choose how others may reuse your interview.").first.is_visible()
+    page.get_by_label("CC BY 4.0: anyone may reuse it, crediting me").check()
     page.get_by_role("button", name="Submit for review").click()
     page.get_by_role("heading", name="Thank you, Ada Example").wait_for()
     assert Interview.objects.get(pk=invitation.interview.pk).status == Interview.Status.SUBMITTED

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from interviews.models import Answer, Interview, Lesson, Mentor, Question
+from interviews.models.enums import License
 
 DEMO_DIR = Path(__file__).resolve().parent.parent.parent / "demo"
 
@@ -75,6 +76,9 @@ def load_mentor(path, data, questions):
         interview.intro = data.get("intro", "").strip()
         interview.source = Interview.Source.ADMIN
         interview.status = Interview.Status.PUBLISHED
+        # Demo mentors share their answers (the open dataset has rows) unless
+        # their file keeps all rights, as one does.
+        interview.license = data.get("license", License.CC_BY)
         if interview.published_at is None:
             interview.published_at = timezone.now() - timedelta(days=data["published_days_ago"])
         interview.save()
