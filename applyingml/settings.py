@@ -423,11 +423,16 @@ PHOTO_MAX_SIDE = 800  # pixels; larger photos are scaled down
 MAX_REQUEST_BYTES = 8 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 NOMINATION_RATE_LIMIT = env_int("NOMINATION_RATE_LIMIT", 5)  # per address per hour
-NOMINATION_MIN_SECONDS = 3  # faster than this is a bot
+NOMINATION_MIN_SECONDS = 3  # faster than this is a bot (the follow form too)
 # Requests to /api/ per client address per window, counted in the shared
 # cache (interviews/ratelimit.py); 0 turns the limit off.
 API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120)
 API_RATE_WINDOW_SECONDS = 60
+# Follow requests per email address per hour (and four times as many per client address).
+FOLLOW_RATE_LIMIT = env_int("FOLLOW_RATE_LIMIT", 3)
+# When the weekly digest goes out: this weekday (0 is Monday) from this hour, UTC.
+FOLLOW_DIGEST_WEEKDAY = env_int("FOLLOW_DIGEST_WEEKDAY", 0)
+FOLLOW_DIGEST_HOUR = env_int("FOLLOW_DIGEST_HOUR", 7)
 
 SITE_NAME = "Applying ML"
 SITE_TAGLINE = (

@@ -21,7 +21,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from . import tasks
-from .models import OutgoingEmail
+from .models import Lesson, Mentor, OutgoingEmail, Question, Subscriber
+from .models.following import CONFIRMATION_DAYS
 
 
 def absolute(path):
@@ -193,4 +194,30 @@ def send_revision_decided(revision):
             "link": absolute(interview.mentor.get_absolute_url()),
         },
         key=f"revision:{revision.pk}:{revision.status}",
+    )
+
+
+def send_follow_confirmation(subscriber):
+    """The one message an address gets before its owner confirms: what was
+    asked for, and the link that applies it. Messages to followers after
+    that are queued in batches by following.py."""
+    pending = subscriber.pending
+    return queue(
+        "follow_confirm",
+        subscriber.email,
+        {
+            "subscriber": subscriber,
+            "confirm_link": subscriber.confirm_link,
+            "manage_link": subscriber.manage_link,
+            "days": CONFIRMATION_DAYS,
+            "frequency": Subscriber.Frequency(pending["frequency"]).label,
+            "follows_all": pending["follows_all"],
+            "mentors": Mentor.objects.filter(pk__in=pending["mentors"]),
+            "questions": Question.objects.filter(pk__in=pending["questions"]).order_by(
+                "position", "pk"
+            ),
+            "lessons": Lesson.objects.filter(pk__in=pending["lessons"]),
+        },
+        key=f"follow-confirm:{subscriber.pk}:{pending['key']}",
+        headers=subscriber.list_headers(),
     )

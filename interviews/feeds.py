@@ -1,4 +1,5 @@
-"""Atom feeds: new interviews, and new answers to one question or with one lesson.
+"""Atom feeds: new interviews; new answers to one question or with one lesson;
+one mentor's answers.
 
 Entries carry the whole sanitized HTML in <content> (a short plain-text
 <summary> beside it), the mentor as author, the interview's publication
@@ -19,7 +20,7 @@ from django.utils.html import escape
 from django.utils.text import Truncator
 
 from .markdown import CONTROL_CHARACTERS
-from .models import Answer, Interview, Lesson, Question
+from .models import Answer, Interview, Lesson, Mentor, Question
 
 FEED_ITEMS = 30
 SUMMARY_WORDS = 60
@@ -203,3 +204,33 @@ class LessonFeed(AnswerFeed):
 
     def item_title(self, answer):
         return plain(f"{answer.interview.mentor.name} on {answer.question.title.lower()}")
+
+
+class MentorFeed(AnswerFeed):
+    """`/mentors/<slug>/feed/`: one mentor's answers, in the interview's order.
+
+    An approved update changes the entries' `updated` dates, so a feed
+    reader shows what the mentor rewrote. 404 (410 through
+    MovedOrGoneMiddleware once withdrawn) for a mentor not published.
+    """
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Mentor.objects.published(), slug=slug)
+
+    def answers(self, mentor):
+        return Answer.objects.published().filter(interview__mentor=mentor)
+
+    def items(self, mentor):
+        return self.answers(mentor).for_display().order_by("question__position", "question__pk")
+
+    def title(self, mentor):
+        return plain(f"Interview with {mentor.name} · {settings.SITE_NAME}")
+
+    def subtitle(self, mentor):
+        return plain(mentor.headline or f"{mentor.name} on applying machine learning at work.")
+
+    def link(self, mentor):
+        return mentor.get_absolute_url()
+
+    def item_title(self, answer):
+        return plain(answer.question.title)

@@ -1,4 +1,4 @@
-"""Forms visitors post: the mentor's profile and answers, and nominations;
+"""Forms visitors post: the mentor's profile and answers, nominations, following;
 and the admin's own forms (invite a mentor, import interviews).
 
 Every public form lists its fields explicitly.
@@ -12,7 +12,7 @@ from django.core import signing
 from django.core.validators import URLValidator
 from django.utils.text import slugify
 
-from .models import Mentor, Nomination
+from .models import Lesson, Mentor, Nomination, Question, Subscriber
 from .models.enums import License
 from .photos import process_photo
 
@@ -222,15 +222,63 @@ class ImportInterviewsForm(forms.Form):
         return data
 
 
-class NominationForm(forms.ModelForm):
-    """The public self-nomination form, with two quiet spam defences.
+class HumanCheckForm(forms.Form):
+    """Two quiet spam defences for the public forms (nominations, following).
 
     `homepage` is a honeypot hidden from people; `started` is a signed
-    timestamp of when the form was shown, so instant submissions are refused.
+    timestamp of when the form was shown, so instant submissions are refused
+    (settings.NOMINATION_MIN_SECONDS). Each form signs with its own salt.
     """
+
+    started_salt = None
 
     homepage = forms.CharField(required=False, label="Leave this field empty")
     started = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["started"] = self.new_started()
+        self.fields["homepage"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+
+    def new_started(self):
+        return signing.dumps(time.time(), salt=self.started_salt)
+
+    def clean_homepage(self):
+        if self.cleaned_data["homepage"]:
+            raise forms.ValidationError(
+                "Please leave this field empty: it is there to catch robots."
+            )
+        return ""
+
+    def clean_started(self):
+        try:
+            started = signing.loads(
+                self.cleaned_data["started"], salt=self.started_salt, max_age=86400
+            )
+        except signing.BadSignature:
+            raise forms.ValidationError(
+                "This form is too old or was changed. Please check your details and send it again."
+            ) from None
+        if time.time() - float(started) < settings.NOMINATION_MIN_SECONDS:
+            raise forms.ValidationError(
+                "That was quicker than a person can type. Please check your details and send it again."
+            )
+        return self.cleaned_data["started"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if "started" in self.errors:
+            # Show a fresh timestamp so that sending again works.
+            self.data = self.data.copy()
+            self.data["started"] = self.new_started()
+        return cleaned
+
+
+class NominationForm(HumanCheckForm, forms.ModelForm):
+    """The public self-nomination form (with HumanCheckForm's spam defences)."""
+
+    started_salt = "nomination"
 
     class Meta:
         model = Nomination
@@ -247,11 +295,8 @@ class NominationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial["started"] = signing.dumps(time.time(), salt="nomination")
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
-        self.fields["homepage"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
 
     def clean_links(self):
         lines = [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
@@ -264,30 +309,109 @@ class NominationForm(forms.ModelForm):
                 ) from None
         return "\n".join(lines)
 
-    def clean_homepage(self):
-        if self.cleaned_data["homepage"]:
-            raise forms.ValidationError(
-                "Please leave this field empty: it is there to catch robots."
-            )
-        return ""
 
-    def clean_started(self):
-        try:
-            started = signing.loads(self.cleaned_data["started"], salt="nomination", max_age=86400)
-        except signing.BadSignature:
-            raise forms.ValidationError(
-                "This form is too old or was changed. Please check your details and send it again."
-            ) from None
-        if time.time() - float(started) < settings.NOMINATION_MIN_SECONDS:
-            raise forms.ValidationError(
-                "That was quicker than a person can type. Please check your details and send it again."
-            )
-        return self.cleaned_data["started"]
+# How many lessons the follow form offers as checkboxes (the most used, and
+# any the reader came from): every lesson would be hundreds of boxes.
+FOLLOW_FORM_LESSONS = 24
+
+
+class FollowChoicesForm(forms.Form):
+    """What to follow and how often: the manage page, and the follow form below.
+
+    Questions are all those with a page. Lessons and mentors are too many to
+    list: the boxes offered are the most used lessons plus whatever the
+    reader came from or already follows (`offered`), while any public lesson
+    or published mentor is accepted.
+    """
+
+    follows_all = forms.BooleanField(required=False, label="Every new interview")
+    questions = forms.ModelMultipleChoiceField(
+        queryset=Question.objects.public().order_by("position", "pk"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="New answers to these questions",
+    )
+    lessons = forms.ModelMultipleChoiceField(
+        queryset=Lesson.objects.public(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="New answers with these lessons",
+    )
+    mentors = forms.ModelMultipleChoiceField(
+        queryset=Mentor.objects.published(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="These mentors: their interviews and updates",
+    )
+    frequency = forms.ChoiceField(
+        choices=Subscriber.Frequency.choices,
+        initial=Subscriber.Frequency.INSTANT,
+        widget=forms.RadioSelect,
+        label="How often",
+    )
+
+    def __init__(self, *args, offered_lessons=(), offered_mentors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        lessons = list(Lesson.objects.in_use()[:FOLLOW_FORM_LESSONS])
+        for lesson in [*offered_lessons, *self.posted("lessons")]:
+            if lesson not in lessons:
+                lessons.append(lesson)
+        mentors = []
+        for mentor in [*offered_mentors, *self.posted("mentors")]:
+            if mentor not in mentors:
+                mentors.append(mentor)
+        self.fields["lessons"].widget.choices = [(lesson.pk, lesson.name) for lesson in lessons]
+        self.fields["mentors"].widget.choices = [(m.pk, m.name) for m in mentors]
+        # Read once: the template asks whether there are any before listing them.
+        # iter() first: list() of the choices themselves would ask for a count.
+        self.fields["questions"].widget.choices = list(iter(self.fields["questions"].choices))
+
+    def posted(self, name):
+        """The valid choices of `name` the form was sent (or given as initial
+        values), so a form shown again keeps every box that was ticked."""
+        field = self.fields[name]
+        if self.is_bound:
+            values = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+        else:
+            values = self.initial.get(name)
+        ids = [int(value) for value in values or () if str(value).isdigit()]
+        return list(field.queryset.filter(pk__in=ids)) if ids else []
 
     def clean(self):
         cleaned = super().clean()
-        if "started" in self.errors:
-            # Show a fresh timestamp so that sending again works.
-            self.data = self.data.copy()
-            self.data["started"] = signing.dumps(time.time(), salt="nomination")
+        follows = ("follows_all", "questions", "lessons", "mentors")
+        if not self.errors and not any(cleaned.get(name) for name in follows):
+            raise forms.ValidationError(
+                "Please choose something to follow: every new interview, a question, "
+                "a lesson or a mentor."
+            )
         return cleaned
+
+    def follows(self):
+        """The keyword arguments Subscriber.request() and set_follows() take."""
+        data = self.cleaned_data
+        return {
+            "frequency": data["frequency"],
+            "follows_all": data["follows_all"],
+            "questions": list(data["questions"]),
+            "lessons": list(data["lessons"]),
+            "mentors": list(data["mentors"]),
+        }
+
+
+class FollowForm(HumanCheckForm, FollowChoicesForm):
+    """The public "Follow by email" form: an address, what and how often."""
+
+    started_salt = "follow"
+
+    email = forms.EmailField(label="Your email address", max_length=254)
+
+    field_order = ["email", "follows_all", "questions", "lessons", "mentors", "frequency"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+
+    def clean_email(self):
+        # One subscriber per mailbox, however the address was capitalised.
+        return self.cleaned_data["email"].strip().lower()

@@ -9,6 +9,11 @@ actions and commands call these and never the email module. What follows every s
 it (search fields, stored counts, cached pages) is not here: signals.py runs
 it through upkeep.py.
 
+Following by email: `follow`, `confirm_follow`, `change_follows`,
+`unfollow`, and the messages publishing and approved updates cause
+(`following.notify_followers`, enqueued in the same transaction) and the
+weekly digest (`send_weekly_digest`).
+
 `import_interviews()` is the import use case; the reading, matching and
 saving it runs are `importing/`'s, and an import emails no one.
 """
@@ -17,7 +22,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from . import emails, tasks, upkeep
+from . import emails, following, tasks, upkeep
 from .importing import import_files
 from .models import (
     TRANSITIONS,
@@ -27,6 +32,7 @@ from .models import (
     Invitation,
     OutgoingEmail,
     Revision,
+    Subscriber,
 )
 from .models.content import write_answer_texts
 
@@ -95,6 +101,7 @@ def publish(interview, by=None, note="", at=None, notify=True):
     if notify:
         emails.send_published(interview, event)
     public_content_changed()
+    following.notify_followers.enqueue(interview.pk, f"event:{event.pk}")
     return event
 
 
@@ -178,6 +185,9 @@ def approve_revision(revision, by, note=""):
         Revision.objects.filter(pk=revision.pk).update(photo="")
         emails.send_revision_decided(revision)
         public_content_changed()
+        following.notify_followers.enqueue(
+            revision.interview_id, f"revision:{revision.pk}", updated=True
+        )
 
 
 def decline_revision(revision, by, note=""):
@@ -212,6 +222,50 @@ def retry_emails(emails):
     for email_id in ids:
         tasks.deliver.enqueue(email_id)
     return len(ids)
+
+
+# --- Following by email -----------------------------------------------------------------
+
+
+@transaction.atomic
+def follow(email, *, frequency, follows_all, questions, lessons, mentors):
+    """Ask `email` to confirm a follow request; only the confirmation is sent.
+
+    The same for an address that is new, already follows, or asked before:
+    the page a visitor sees never tells which, and what an address follows
+    changes only when its owner opens the link.
+    """
+    subscriber = Subscriber.request(
+        email,
+        frequency=frequency,
+        follows_all=follows_all,
+        questions=questions,
+        lessons=lessons,
+        mentors=mentors,
+    )
+    emails.send_follow_confirmation(subscriber)
+    return subscriber
+
+
+def confirm_follow(subscriber, key):
+    """Apply the request the confirmation link `key` was sent for. False when
+    a newer request replaced it (or it was applied already)."""
+    return subscriber.confirm(key)
+
+
+def change_follows(subscriber, **follows):
+    """The manage page: what a confirmed address follows, and how often."""
+    subscriber.set_follows(**follows)
+
+
+def unfollow(subscriber):
+    """Stop every message and forget the address."""
+    subscriber.delete()
+
+
+def send_weekly_digest(*, progress=None, batch_size=following.BATCH_SIZE):
+    """Queue this week's digest for the weekly subscribers (`manage.py send_digest`)."""
+    return following.send_digest(progress=progress, batch_size=batch_size)
 
 
 # --- Imports ---------------------------------------------------------------------------

@@ -1,9 +1,18 @@
-"""Numbers for the editors: the review queue and the dashboard."""
+"""Numbers for the editors: the review queue and the dashboard (followers included)."""
 
 from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, Q
 from django.utils import timezone
 
-from .models import Interview, Invitation, Lesson, Nomination, OutgoingEmail, Question, Revision
+from .models import (
+    Interview,
+    Invitation,
+    Lesson,
+    Nomination,
+    OutgoingEmail,
+    Question,
+    Revision,
+    Subscriber,
+)
 
 
 class Median(Aggregate):
@@ -80,4 +89,34 @@ def dashboard():
         "questions": questions,
         "least_answered": sorted(questions, key=lambda row: row["answers"])[:3],
         "lessons": Lesson.objects.in_use()[:15],
+        "following": following(),
+    }
+
+
+def following(top=10):
+    """Followers by email: totals, and the most followed questions, lessons and
+    mentors (confirmed addresses only), read from the follow tables."""
+    totals = Subscriber.objects.aggregate(
+        confirmed=Count("pk", filter=Q(confirmed_at__isnull=False)),
+        pending=Count("pk", filter=Q(confirmed_at__isnull=True)),
+        weekly=Count(
+            "pk", filter=Q(confirmed_at__isnull=False, frequency=Subscriber.Frequency.WEEKLY)
+        ),
+        everything=Count("pk", filter=Q(confirmed_at__isnull=False, follows_all=True)),
+    )
+
+    def most_followed(relation, item, label):
+        through = getattr(Subscriber, relation).through
+        return list(
+            through.objects.filter(subscriber__confirmed_at__isnull=False)
+            .values(pk=F(f"{item}_id"), label=F(f"{item}__{label}"))
+            .annotate(followers=Count("subscriber_id"))
+            .order_by("-followers", "label")[:top]
+        )
+
+    return {
+        **totals,
+        "questions": most_followed("questions", "question", "title"),
+        "lessons": most_followed("lessons", "lesson", "name"),
+        "mentors": most_followed("mentors", "mentor", "name"),
     }

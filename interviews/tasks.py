@@ -1,5 +1,6 @@
 """The background tasks: delivering the outbox, rebuilding the open dataset,
-and the worker's periodic housekeeping.
+and the worker's periodic housekeeping (which also runs following.py's:
+expiring follow requests, the weekly digest).
 
 They run in `manage.py worker` (django-tasks with its database backend: the
 queue is a PostgreSQL table, so a task enqueued inside a transaction exists
@@ -26,7 +27,7 @@ from django_tasks_db.models import DBTaskResult
 
 from applyingml.errors import first_line
 
-from . import dataset
+from . import dataset, following
 from .models import Invitation, OutgoingEmail
 from .models.mail import MAX_ATTEMPTS
 
@@ -149,6 +150,7 @@ def run_housekeeping():
         deliver_batch.enqueue(ids[start : start + 100])
     if dataset.is_stale():
         rebuild_dataset.enqueue()
+    following.housekeeping(now)
     return len(ids)
 
 

@@ -16,6 +16,8 @@ urlpatterns = [
     path(
         "mentors/<slug:slug>/", public_page(views.MentorDetailView.as_view()), name="mentor-detail"
     ),
+    # Before the answer pages: "feed" is not a question's slug.
+    path("mentors/<slug:slug>/feed/", public_page(feeds.MentorFeed()), name="mentor-feed"),
     path(
         "mentors/<slug:slug>/<slug:question_slug>/",
         public_page(views.AnswerDetailView.as_view()),
@@ -41,6 +43,12 @@ urlpatterns = [
     # Not a public_page: it reads the files' state, which changes after a
     # rebuild in the worker, not with the content's cache generation.
     path("data/", views.data_page, name="data"),
+    # Following by email: never cached pages (a CSRF token, or a personal link).
+    path("follow/", views.follow, name="follow"),
+    path("follow/sent/", views.follow_sent, name="follow-sent"),
+    path("follow/confirm/<str:token>/", views.follow_confirm, name="follow-confirm"),
+    path("follow/manage/<str:token>/", views.follow_manage, name="follow-manage"),
+    path("follow/unsubscribe/<str:token>/", views.follow_unsubscribe, name="follow-unsubscribe"),
     # The mentor side. "thanks/" comes before "<token>/": it is not a token.
     path("submit/", views.nominate, name="nominate"),
     path("submit/thanks/", views.nominate_thanks, name="nominate-thanks"),

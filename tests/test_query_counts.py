@@ -28,6 +28,7 @@ PAGES = {
     "/feed/": 2,  # interviews with mentors, their answers
     "{question}feed/": 2,  # question, answers with their lessons
     "/lessons/common/feed/": 2,  # lesson, answers with their lessons
+    "{mentor}feed/": 2,  # mentor, answers with their lessons
     "/sitemap.xml": 5,  # the latest change, a count per section
     "/sitemap-answers.xml": 2,  # count, page
     "/sitemap-mentors.xml": 2,

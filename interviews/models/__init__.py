@@ -6,6 +6,7 @@
 - workflow: the editors' transitions and their audit trail
 - revisions: a mentor's edits after publishing, reviewed before going live
 - collecting: invitation links, nominations, rate limits
+- following: readers who follow new interviews and answers by email
 - imports: uploaded files waiting between the admin's import preview and import
 - mail: the outbox, every email until it is delivered
 """
@@ -13,6 +14,7 @@
 from .collecting import Invitation, InvitationQuerySet, Nomination, RateLimitWindow, TamperedLink
 from .content import Answer, Interview, Mentor, Question, unique_slug
 from .counts import LessonUse, refresh_counts
+from .following import BadFollowLink, Subscriber
 from .imports import ImportUpload
 from .lessons import Lesson, LessonRedirect, TaggedAnswer
 from .mail import OutgoingEmail
@@ -22,6 +24,7 @@ from .workflow import TRANSITIONS, InterviewEvent, InvalidTransition
 __all__ = [
     "TRANSITIONS",
     "Answer",
+    "BadFollowLink",
     "ImportUpload",
     "Interview",
     "InterviewEvent",
@@ -38,6 +41,7 @@ __all__ = [
     "RateLimitWindow",
     "Revision",
     "RevisionAnswer",
+    "Subscriber",
     "TaggedAnswer",
     "TamperedLink",
     "refresh_counts",

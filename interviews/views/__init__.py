@@ -3,6 +3,7 @@
 - browse, answers, search, crawlers: the public pages readers see
 - data: the open dataset's page
 - submission: the mentor's answer form behind a personal link
+- following: following by email (the form, confirmation, manage, unsubscribe)
 - nomination: people offering to share their lessons
 - rescue: pages for posts that could not be saved, handing back the text
 """
@@ -19,6 +20,7 @@ from .browse import (
 )
 from .crawlers import robots_txt
 from .data import data_page
+from .following import follow, follow_confirm, follow_manage, follow_sent, follow_unsubscribe
 from .nomination import nominate, nominate_thanks
 from .rescue import csrf_failure
 from .search import SearchView
@@ -37,6 +39,11 @@ __all__ = [
     "autosave",
     "csrf_failure",
     "data_page",
+    "follow",
+    "follow_confirm",
+    "follow_manage",
+    "follow_sent",
+    "follow_unsubscribe",
     "live_preview",
     "nominate",
     "nominate_thanks",

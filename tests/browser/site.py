@@ -1,8 +1,8 @@
 """Every kind of page the site has, as the browser tests and `make screenshots` see them.
 
 `build_demo_site()` loads the demo content and adds what some pages need: a
-mentor's open answer form, a submitted one, a withdrawn interview and an
-editor. `PAGE_TYPES` names each kind of page; `open_page()` brings a browser
+mentor's open answer form, a submitted one, a withdrawn interview, an
+editor and a reader who follows by email. `PAGE_TYPES` names each kind of page; `open_page()` brings a browser
 page to it, including the ones reached by posting a form (the answer form
 with errors or with its preview, the nomination form with errors) and the
 admin's preview, which needs an editor signed in.
@@ -24,7 +24,7 @@ from django.db.models import Count
 from django.test import override_settings
 from django.utils import timezone
 
-from interviews.models import Answer, Interview, Mentor, Question
+from interviews.models import Answer, Interview, Mentor, Question, Subscriber
 
 EDITOR_EMAIL = "editor@example.com"
 
@@ -40,6 +40,7 @@ class DemoSite:
     draft_interview_id: int  # for the admin's preview of an unpublished interview
     editor_email: str
     editor_password: str
+    follow_token: str  # a confirmed follower's manage and unsubscribe links
     search_term: str = "data"
 
 
@@ -92,6 +93,14 @@ def build_demo_site():
         .first()
     )
     question_slug, lessons = lesson_pair()
+    follower = Subscriber.objects.create(email="reader@example.com", confirmed_at=timezone.now())
+    follower.set_follows(
+        frequency=Subscriber.Frequency.WEEKLY,
+        follows_all=False,
+        questions=Question.objects.filter(slug=question_slug),
+        lessons=[],
+        mentors=Mentor.objects.filter(slug=mentor),
+    )
     return DemoSite(
         mentor_slug=mentor,
         question_slug=question_slug,
@@ -102,6 +111,7 @@ def build_demo_site():
         draft_interview_id=draft.interview_id,
         editor_email=EDITOR_EMAIL,
         editor_password=password,
+        follow_token=follower.manage_token(),
     )
 
 
@@ -139,6 +149,11 @@ PAGE_TYPES = [
     "nominate",
     "nominate-errors",
     "nominate-thanks",
+    "follow",
+    "follow-sent",
+    "follow-manage",
+    "follow-unsubscribe",
+    "follow-link-problem",
     "mentor-form",
     "mentor-form-errors",
     "mentor-form-preview",
@@ -177,6 +192,11 @@ def paths(site):
         "data": "/data/",
         "nominate": "/submit/",
         "nominate-thanks": "/submit/thanks/",
+        "follow": f"/follow/?question={site.question_slug}",
+        "follow-sent": "/follow/sent/",
+        "follow-manage": f"/follow/manage/{site.follow_token}/",
+        "follow-unsubscribe": f"/follow/unsubscribe/{site.follow_token}/",
+        "follow-link-problem": "/follow/confirm/this-is-not-a-token/",
         "mentor-form": f"/submit/{site.draft_token}/",
         "read-only": f"/submit/{site.submitted_token}/",
         "thanks": f"/submit/{site.submitted_token}/thanks/",
@@ -197,6 +217,7 @@ STATUS = {
     "nominate-errors": 400,
     "mentor-form-errors": 400,
     "link-problem": 404,
+    "follow-link-problem": 404,
     "not-found": 404,
     "withdrawn": 410,
     "too-large": 413,
