@@ -1,7 +1,7 @@
 """The work behind following by email: messages when an interview is
 published or updated, the weekly digest, and forgetting requests nobody
 confirmed. Run by the worker (tasks enqueued by services.py, and
-`housekeeping()` from tasks.housekeeping), and by `manage.py send_digest`.
+`housekeeping()` from housekeeping.py), and by `manage.py send_digest`.
 
 Messages go out in batches: subscribers are read `BATCH_SIZE` at a time
 (`.iterator(chunk_size=...)`, which prefetches per chunk), each batch's
@@ -283,7 +283,7 @@ def expire_requests(now=None):
 
 
 def housekeeping(now=None):
-    """Run every minute by tasks.housekeeping: expiry, and the digest when due.
+    """Run every minute by housekeeping.py: expiry, and the digest when due.
 
     The digest's query reads only subscribers not yet stamped this week, so
     the runs after the week's one read nothing.

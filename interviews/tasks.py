@@ -1,6 +1,6 @@
-"""The background tasks: delivering the outbox, rebuilding the open dataset,
-and the worker's periodic housekeeping (which also runs following.py's:
-expiring follow requests, the weekly digest).
+"""The background tasks: delivering the outbox, rebuilding the open dataset.
+(Following's tasks are in following.py; the every-minute run that calls
+both is housekeeping.py's.)
 
 They run in `manage.py worker` (django-tasks with its database backend: the
 queue is a PostgreSQL table, so a task enqueued inside a transaction exists
@@ -16,24 +16,20 @@ the admin with its error and a Retry action.
 
 import contextlib
 import logging
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.utils import timezone
-from django_tasks import TaskResultStatus, default_task_backend, task
-from django_tasks_db.models import DBTaskResult
+from django_tasks import default_task_backend, task
 
 from applyingml.errors import first_line
 
-from . import dataset, following
+from . import dataset
 from .models import Invitation, OutgoingEmail
 from .models.mail import MAX_ATTEMPTS
 
 logger = logging.getLogger(__name__)
-
-HOUSEKEEPING_EVERY = timedelta(seconds=60)
 
 
 @task()
@@ -129,33 +125,3 @@ def rebuild_dataset():
     publishes in a row queue several rebuilds, and the first does them all."""
     if dataset.is_stale():
         dataset.publish_latest()
-
-
-@task()
-def housekeeping():
-    """What the worker does every minute, whatever was enqueued: deliveries a dead
-    worker left behind, a dataset older than the content, and the next run."""
-    run_housekeeping()
-    if not housekeeping_waiting():
-        housekeeping.using(run_after=timezone.now() + HOUSEKEEPING_EVERY).enqueue()
-
-
-def run_housekeeping():
-    now = timezone.now()
-    due = OutgoingEmail.objects.queued().filter(next_attempt_at__lte=now)
-    # Without deferred retries (the immediate backend) every due message is sent from here.
-    overdue = due.overdue() if default_task_backend.supports_defer else due
-    ids = list(overdue.values_list("pk", flat=True)[:1000])
-    for start in range(0, len(ids), 100):
-        deliver_batch.enqueue(ids[start : start + 100])
-    if dataset.is_stale():
-        rebuild_dataset.enqueue()
-    following.housekeeping(now)
-    return len(ids)
-
-
-def housekeeping_waiting():
-    """Whether a housekeeping run is already queued (several workers share one chain)."""
-    return DBTaskResult.objects.filter(
-        task_path=housekeeping.module_path, status=TaskResultStatus.READY
-    ).exists()

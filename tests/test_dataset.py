@@ -8,7 +8,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from frictionless import Package
 
-from interviews import dataset, services, tasks
+from interviews import dataset, housekeeping, services
 from interviews.models.enums import License
 from tests.factories import (
     AnswerFactory,
@@ -146,7 +146,7 @@ def test_publish_withdraw_and_approved_edits_rebuild_the_stored_files(
 
 def test_the_worker_rebuilds_a_dataset_older_than_the_content(content, media):
     assert dataset.is_stale()  # never built
-    tasks.run_housekeeping()  # the immediate backend runs the rebuild it enqueues
+    housekeeping.run_housekeeping()  # the immediate backend runs the rebuild it enqueues
     assert not dataset.is_stale()
     assert dataset.latest()["resources"][0]["name"] == "answers"
 

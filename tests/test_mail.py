@@ -27,6 +27,7 @@ from interviews.models.mail import MAX_ATTEMPTS
 from tests.factories import AnswerFactory, invitation_with_token
 from tests.servers import ROOT, settings_url
 from tests.smtp import SmtpServer
+from tests.test_following import confirmed as confirmed_follower
 from tests.test_submission import form_data
 from tools.servers import free_port
 
@@ -125,15 +126,24 @@ def test_with_the_mail_server_down_everything_is_kept_and_delivered_once_when_it
     settings.EMAIL_RETRY_SECONDS = 1
     settings.EDITOR_EMAILS = ["ed@example.com"]
     run_worker()  # the submission's two messages
+    confirmed_follower("fan@example.com", follows_all=True)
     smtp.received.clear()
     smtp.stop()
 
-    services.publish(submitted, by=editor)
+    services.publish(submitted, by=editor)  # the mentor's notice, and one to the follower
+    services.follow(
+        "reader@example.com",
+        frequency="instant",
+        follows_all=True,
+        questions=[],
+        lessons=[],
+        mentors=[],
+    )
     invitation, _ = services.invite(name="Grace Example", email="grace@example.com", days=10)
     run_worker()
 
     waiting = OutgoingEmail.objects.queued()
-    assert waiting.count() == 2
+    assert waiting.count() == 4
     for email in waiting:
         assert email.attempts == 1 and "Connection refused" in email.last_error
         assert email.next_attempt_at > timezone.now() - timezone.timedelta(seconds=1)
@@ -145,11 +155,15 @@ def test_with_the_mail_server_down_everything_is_kept_and_delivered_once_when_it
     run_worker()
     run_worker()  # nothing is sent twice, however often the worker passes
 
-    subjects = sorted(m["Subject"] for m in smtp.messages)
-    assert subjects == [
-        "Your interview is published",
-        "Your invitation to share what you have learned applying machine learning",
+    # Each message exactly once: the mentor's notice, the follower's, the
+    # reader's confirmation request, the invitation.
+    assert sorted(m["To"] for m in smtp.messages) == [
+        "ada@example.com",
+        "fan@example.com",
+        "grace@example.com",
+        "reader@example.com",
     ]
+    assert len({m["Message-ID"] for m in smtp.messages}) == 4
     assert not OutgoingEmail.objects.queued().exists()
     assert Invitation.objects.get(pk=invitation.pk).last_sent_at is not None
 

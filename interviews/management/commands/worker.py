@@ -8,13 +8,13 @@ share the queue and the one housekeeping chain.
 
 from django_tasks_db.management.commands.db_worker import Command as DBWorkerCommand
 
-from interviews import tasks
+from interviews import housekeeping
 
 
 class Command(DBWorkerCommand):
     help = "Run the background tasks: email delivery, dataset rebuilds, housekeeping."
 
     def handle(self, *args, **options):
-        if not tasks.housekeeping_waiting():
-            tasks.housekeeping.enqueue()
+        if not housekeeping.waiting():
+            housekeeping.housekeeping.enqueue()
         return super().handle(*args, **options)
