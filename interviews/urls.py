@@ -36,6 +36,7 @@ urlpatterns = [
     ),
     path("lessons/<slug:slug>/feed/", public_page(feeds.LessonFeed()), name="lesson-feed"),
     path("search/", public_page(views.SearchView.as_view()), name="search"),
+    path("compare/", public_page(views.compare), name="compare"),
     path("feed/", public_page(feeds.LatestInterviewsFeed()), name="feed"),
     path("sitemap.xml", public_page(sitemaps.index), name="sitemap"),
     path("sitemap-<slug:section>.xml", public_page(sitemaps.section), name="sitemap-section"),

@@ -2,6 +2,7 @@
 
 - browse, answers, search, crawlers: the public pages readers see
 - data: the open dataset's page
+- compare: two mentors side by side
 - submission: the mentor's answer form behind a personal link
 - following: following by email (the form, confirmation, manage, unsubscribe)
 - nomination: people offering to share their lessons
@@ -18,6 +19,7 @@ from .browse import (
     QuestionDetailView,
     QuestionListView,
 )
+from .compare import compare
 from .crawlers import robots_txt
 from .data import data_page
 from .following import follow, follow_confirm, follow_manage, follow_sent, follow_unsubscribe
@@ -37,6 +39,7 @@ __all__ = [
     "QuestionListView",
     "SearchView",
     "autosave",
+    "compare",
     "csrf_failure",
     "data_page",
     "follow",

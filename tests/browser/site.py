@@ -32,6 +32,7 @@ EDITOR_EMAIL = "editor@example.com"
 @dataclass(frozen=True)
 class DemoSite:
     mentor_slug: str  # a published mentor with many answers
+    other_mentor_slug: str  # the next, to compare with
     question_slug: str  # a question whose answers carry `lessons` together
     lessons: tuple  # (slug, name) of two lessons found together on one answer
     draft_token: str  # an answer form that is still open
@@ -85,12 +86,11 @@ def build_demo_site():
 
     editor.groups.add(editors_group())
 
-    mentor = (
+    mentor, other_mentor = (
         Interview.objects.published()
         .annotate(n=Count("answers"))
         .order_by("-n", "mentor__slug")
-        .values_list("mentor__slug", flat=True)
-        .first()
+        .values_list("mentor__slug", flat=True)[:2]
     )
     question_slug, lessons = lesson_pair()
     follower = Subscriber.objects.create(email="reader@example.com", confirmed_at=timezone.now())
@@ -103,6 +103,7 @@ def build_demo_site():
     )
     return DemoSite(
         mentor_slug=mentor,
+        other_mentor_slug=other_mentor,
         question_slug=question_slug,
         lessons=lessons,
         draft_token=draft.token,
@@ -146,6 +147,7 @@ PAGE_TYPES = [
     "search",
     "search-empty",
     "data",
+    "compare",
     "nominate",
     "nominate-errors",
     "nominate-thanks",
@@ -190,6 +192,7 @@ def paths(site):
         "search": f"/search/?q={site.search_term}",
         "search-empty": "/search/",
         "data": "/data/",
+        "compare": f"/compare/?mentor={site.mentor_slug}&mentor={site.other_mentor_slug}",
         "nominate": "/submit/",
         "nominate-thanks": "/submit/thanks/",
         "follow": f"/follow/?question={site.question_slug}",
