@@ -11,6 +11,7 @@ from html import escape
 from urllib.parse import urlencode
 
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -86,16 +87,17 @@ def lesson_count_chips(lessons):
 
 
 # The part of a page that a lesson filter, a search facet or a page link changes.
-# With htmx loaded, the links marked hx-boost inside it fetch the next page and
+# With htmx loaded, the links marked data-hx-boost inside it fetch the next page and
 # swap in just this region, pushing the new URL so it stays shareable; without
 # JavaScript they are plain links. The whole page is fetched (not a fragment), so
 # one URL always answers the same HTML, whatever caches it.
 FILTER_REGION = (
-    'id="filter-results" class="filter-results" hx-target="#filter-results" '
-    'hx-select="#filter-results" hx-swap="outerHTML" hx-push-url="true"'
+    'id="filter-results" class="filter-results" data-hx-target="#filter-results" '
+    'data-hx-select="#filter-results" data-hx-swap="outerHTML" data-hx-push-url="true"'
 )
 
 
+# htmx reads its attributes with a data- prefix too; only that form is valid HTML.
 @register.simple_tag
 def filter_region():
     """The attributes of the region lesson filters replace (see FILTER_REGION)."""
@@ -200,3 +202,14 @@ def answer_card(answer, show_mentor=False):
         lesson_chips(answer.shown_lessons),
         answer.get_absolute_url(),
     )
+
+
+@register.filter
+def machine_time(value):
+    """A datetime for a <time datetime> attribute: HTML allows at most three
+    fraction digits, so the seconds are whole (Django's "c" keeps microseconds)."""
+    if not value:
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.replace(microsecond=0).isoformat()
