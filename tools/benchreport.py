@@ -30,6 +30,7 @@ class Row:
     cache: str  # "cached" or "uncached"
     result: object  # wrk.Result
     background: float = 0.0  # % CPU other processes used just before the run
+    fresh: bool = False  # every request a different search: no cache can answer it
 
 
 @dataclass(frozen=True)
@@ -38,13 +39,21 @@ class Targets:
     uncached_min_ratio: float
     cached_max_p95_ms: float
     worker_max_mb: int
+    fresh_max_p99_ms: float
 
 
 def verdict(row, ratio, targets):
     """(target text, passed) for one row."""
     if row.name == STATIC:
         return "the reference", row.result.errors == 0
-    if row.cache == "cached":
+    if row.fresh:
+        text = (
+            f"≥ {targets.uncached_min_ratio:.0%} of static, p99 < {targets.fresh_max_p99_ms:.0f} ms"
+        )
+        passed = ratio >= targets.uncached_min_ratio and (
+            row.result.p99_ms < targets.fresh_max_p99_ms
+        )
+    elif row.cache == "cached":
         text = (
             f"≥ {targets.cached_min_ratio:.0%} of static, p95 < {targets.cached_max_p95_ms:.0f} ms"
         )

@@ -29,6 +29,28 @@ done = function(summary, latency, requests)
 end
 """
 
+# Before DONE_SCRIPT when every request is to go to a different path: wrk's
+# thread n (of `step`) asks for paths n, n + step, n + 2 step ..., so no path
+# is asked for twice in a run while there are enough of them.
+PATHS_SCRIPT = """
+paths = {%(paths)s}
+step = %(step)d
+local started = 0
+setup = function(thread)
+  thread:set("index", started)
+  started = started + 1
+end
+request = function()
+  local path = paths[(index %% #paths) + 1]
+  index = index + step
+  return wrk.format(nil, path)
+end
+"""
+
+
+def lua_string(text):
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
 
 @dataclass(frozen=True)
 class Result:
@@ -80,14 +102,21 @@ def ensure_installed():
     )
 
 
-def run(url, *, duration, connections, threads=2, headers=(), wrk="wrk"):
-    """Load `url` for `duration` seconds from `connections` connections; a Result."""
+def run(url, *, duration, connections, threads=2, headers=(), wrk="wrk", paths=()):
+    """Load `url` for `duration` seconds from `connections` connections; a Result.
+
+    With `paths`, each request goes to the next of them on `url`'s host instead.
+    """
+    threads = min(threads, connections)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        if paths:
+            quoted = ", ".join(lua_string(path) for path in paths)
+            script.write(PATHS_SCRIPT % {"paths": quoted, "step": threads})
         script.write(DONE_SCRIPT)
     try:
         command = [
             wrk,
-            f"--threads={min(threads, connections)}",
+            f"--threads={threads}",
             f"--connections={connections}",
             f"--duration={max(1, round(duration))}s",
             "--timeout=10s",
