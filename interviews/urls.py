@@ -23,6 +23,16 @@ urlpatterns = [
         public_page(views.AnswerDetailView.as_view()),
         name="answer-detail",
     ),
+    path(
+        "mentors/<slug:slug>/<slug:question_slug>/versions/",
+        public_page(views.AnswerVersionListView.as_view()),
+        name="answer-versions",
+    ),
+    path(
+        "mentors/<slug:slug>/<slug:question_slug>/versions/<int:number>/",
+        public_page(views.AnswerVersionDetailView.as_view()),
+        name="answer-version",
+    ),
     path("questions/", public_page(views.QuestionListView.as_view()), name="question-list"),
     path(
         "questions/<slug:slug>/",

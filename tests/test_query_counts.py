@@ -5,7 +5,9 @@ data."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from interviews.models import Answer, AnswerVersion, Interview
 from tests.factories import AnswerFactory, MentorFactory, PublishedInterviewFactory
 
 pytestmark = pytest.mark.django_db
@@ -14,8 +16,10 @@ pytestmark = pytest.mark.django_db
 PAGES = {
     "/": 3,  # latest interviews, questions with counts, lessons in use
     "/mentors/": 2,  # count, page
-    "{mentor}": 2,  # interview and mentor, answers with their lessons
+    "{mentor}": 3,  # interview and mentor, answers with their lessons, earlier versions
     "{answer}": 3,  # answer with its lessons, the interview's answers, related ones
+    "{answer}versions/": 2,  # the answer, its earlier versions
+    "{answer}versions/1/": 2,  # the answer, the version and the next
     "/questions/": 1,  # questions with their stored counts
     "{question}": 3,  # the questions asked (this one too), page, question's lessons
     "{question}?tag=common&tag=second": 5,  # + active lessons, ids (the count)
@@ -58,7 +62,8 @@ API = {
 
 
 def build(mentors, questions):
-    """`mentors` published mentors answering eight questions, with lessons."""
+    """`mentors` published mentors answering eight questions, with lessons;
+    each updated a few answers (the more mentors, the more updates)."""
     for n in range(mentors):
         interview = PublishedInterviewFactory(mentor=MentorFactory(name=f"Counted Mentor{n}"))
         for question in questions[:8]:
@@ -69,7 +74,27 @@ def build(mentors, questions):
                 body=f"Start from a baseline, then iterate ({n}).",
                 lessons=lessons,
             )
+        for question in questions[1:4]:
+            add_versions(interview.answers.get(question=question), mentors // 2)
     return interview
+
+
+def add_versions(answer, count):
+    """`count` earlier versions of `answer`, as approved updates leave them."""
+    now = timezone.now()
+    AnswerVersion.objects.bulk_create(
+        AnswerVersion(
+            answer=answer,
+            number=number,
+            body=f"Version {number}.",
+            body_html=f"<p>Version {number}.</p>",
+            public_from=now - timezone.timedelta(days=count - number + 1),
+            public_until=now - timezone.timedelta(days=count - number),
+        )
+        for number in range(1, count + 1)
+    )
+    Answer.objects.filter(pk=answer.pk).update(revised_at=now)
+    Interview.objects.filter(pk=answer.interview_id).update(revised_at=now)
 
 
 def query_counts(client, interview, question):

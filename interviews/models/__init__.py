@@ -4,7 +4,8 @@
 - lessons: lesson tags, their old slugs, the tagging rows
 - counts: stored counts of published answers (per question, per lesson)
 - workflow: the editors' transitions and their audit trail
-- revisions: a mentor's edits after publishing, reviewed before going live
+- revisions: a mentor's edits after publishing, reviewed before going live, and
+  the answers' earlier versions they replace
 - collecting: invitation links, nominations, rate limits
 - following: readers who follow new interviews and answers by email
 - imports: uploaded files waiting between the admin's import preview and import
@@ -18,12 +19,13 @@ from .following import BadFollowLink, Subscriber
 from .imports import ImportUpload
 from .lessons import Lesson, LessonRedirect, TaggedAnswer
 from .mail import OutgoingEmail
-from .revisions import Revision, RevisionAnswer
+from .revisions import AnswerVersion, Revision, RevisionAnswer
 from .workflow import TRANSITIONS, InterviewEvent, InvalidTransition
 
 __all__ = [
     "TRANSITIONS",
     "Answer",
+    "AnswerVersion",
     "BadFollowLink",
     "ImportUpload",
     "Interview",

@@ -100,6 +100,7 @@ CARD_FIELDS = (
     "body_html",
     "body_text",
     "published_at",
+    "revised_at",
     "updated_at",
     "question__slug",
     "question__text",
@@ -428,6 +429,12 @@ class Interview(InterviewWorkflow, models.Model):
         null=True, blank=True, help_text="When the mentor last saved their answers."
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
+    revised_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When an approved revision last changed an answer's text (its latest update).",
+    )
     version = models.PositiveIntegerField(
         default=1, editable=False, help_text="Bumped on every save, to refuse overwriting edits."
     )
@@ -455,6 +462,12 @@ class Interview(InterviewWorkflow, models.Model):
                 F("id").desc(),
                 name="interview_public_newest_idx",
                 condition=Q(status="published"),
+            ),
+            # The latest updates: the new interviews feed lists them beside new ones.
+            models.Index(
+                F("revised_at").desc(),
+                name="interview_public_revised_idx",
+                condition=Q(status="published", revised_at__isnull=False),
             ),
         ]
 
@@ -553,6 +566,13 @@ class Answer(models.Model):
         help_text="The interview's publication date while it is public, else empty "
         "(a copy, kept by Interview.save()).",
     )
+    revised_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When an approved revision last changed the text: set exactly when the "
+        "answer has earlier versions (AnswerVersion).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -592,6 +612,13 @@ class Answer(models.Model):
                 fields=["-published_at", "-id"],
                 name="answer_public_newest_idx",
                 condition=Q(published_at__isnull=False),
+            ),
+            # The latest updates of public answers: the answer feeds list them
+            # beside new answers.
+            models.Index(
+                fields=["-revised_at"],
+                name="answer_public_revised_idx",
+                condition=Q(published_at__isnull=False, revised_at__isnull=False),
             ),
             # The latest edit of a public answer: the sitemap index's lastmod.
             models.Index(

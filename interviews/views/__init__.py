@@ -9,7 +9,7 @@
 - rescue: pages for posts that could not be saved, handing back the text
 """
 
-from .answers import AnswerDetailView
+from .answers import AnswerDetailView, AnswerVersionDetailView, AnswerVersionListView
 from .browse import (
     HomeView,
     LessonDetailView,
@@ -30,6 +30,8 @@ from .submission import autosave, live_preview, submission, submission_thanks
 
 __all__ = [
     "AnswerDetailView",
+    "AnswerVersionDetailView",
+    "AnswerVersionListView",
     "HomeView",
     "LessonDetailView",
     "LessonListView",

@@ -20,7 +20,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from .. import meta
 from ..meta import PageMetaMixin, describe
-from ..models import Answer, Interview, Lesson, Question
+from ..models import Answer, AnswerVersion, Interview, Lesson, Question
 from .paging import CountedPaginator, IdPaginator
 
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
@@ -158,7 +158,8 @@ class MentorListView(PageMetaMixin, ListView):
 
 
 class MentorDetailView(PageMetaMixin, DetailView):
-    """One interview: 2 queries (interview and mentor, answers with their lessons)."""
+    """One interview: 3 queries (interview and mentor, answers with their lessons,
+    the earlier versions its updates replaced)."""
 
     template_name = "interviews/mentor_detail.html"
     context_object_name = "interview"
@@ -176,7 +177,24 @@ class MentorDetailView(PageMetaMixin, DetailView):
             .with_lesson_chips()
             .order_by("question__position", "question__pk")
         )
-        return super().get_context_data(mentor=self.object.mentor, answers=answers, **kwargs)
+        return super().get_context_data(
+            mentor=self.object.mentor, answers=answers, updates=self.updates(), **kwargs
+        )
+
+    def updates(self):
+        """The versions each approved update replaced, newest update first: the
+        template groups them by when they were replaced (one update each)."""
+        return list(
+            AnswerVersion.objects.filter(answer__interview=self.object)
+            .select_related("answer__question")
+            .only(
+                "number",
+                "public_until",
+                "answer__question__slug",
+                "answer__question__title",
+            )
+            .order_by("-public_until", "answer__question__position", "answer__question__pk")
+        )
 
     def page_meta(self, context):
         mentor = context["mentor"]
