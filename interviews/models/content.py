@@ -28,7 +28,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Cast, Concat, JSONObject
+from django.db.models.functions import Cast, Coalesce, Concat, JSONObject
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
@@ -92,6 +92,30 @@ class InterviewQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by(F("published_at").desc(nulls_last=True), "-pk")
 
+    def latest_changes(self, limit):
+        """The `limit` interviews most recently published or updated, latest
+        first (`changed_at`): the new interviews feed. See AnswerQuerySet's."""
+        return latest_changes(self, self.newest_first(), limit)
+
+
+def latest_changes(queryset, newest, limit):
+    """`queryset`'s `limit` rows by when readers last saw them change (their
+    latest update, else their publication: `changed_at`), latest first.
+
+    Those are among the `limit` first of `newest` (the queryset newest
+    published first) and the `limit` latest updated, since an update always
+    follows the publication: two lists their indexes keep in order, where
+    sorting every row by the expression would read them all.
+    """
+    updated = queryset.filter(revised_at__isnull=False).order_by("-revised_at", "-pk")
+    return (
+        queryset.model.objects.filter(
+            Q(pk__in=newest.values("pk")[:limit]) | Q(pk__in=updated.values("pk")[:limit])
+        )
+        .annotate(changed_at=Coalesce("revised_at", "published_at"))
+        .order_by("-changed_at", "-pk")
+    )
+
 
 # What an answer card, its JSON-LD and its feed entry read (`for_display()`).
 CARD_FIELDS = (
@@ -124,6 +148,12 @@ class AnswerQuerySet(models.QuerySet):
 
     def newest_first(self):
         return self.order_by(F("published_at").desc(nulls_last=True), "-pk")
+
+    def latest_changes(self, limit):
+        """The `limit` answers most recently published or updated, latest first
+        (`changed_at`): the feeds, where an update is news as a new answer is."""
+        # The order of answer_public_newest_idx (and answer_public_question_idx).
+        return latest_changes(self, self.order_by("-published_at", "-pk"), limit)
 
     def with_ids(self, ids):
         """These answers whose id is in `ids` (one array parameter, however many)."""
