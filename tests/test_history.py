@@ -6,10 +6,20 @@ mentor to revisit chosen questions."""
 import re
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from interviews import services
-from interviews.models import Answer, AnswerVersion, Interview, Revision
+from interviews.forms import AnswersForm
+from interviews.models import (
+    Answer,
+    AnswerVersion,
+    Interview,
+    InvalidTransition,
+    Invitation,
+    OutgoingEmail,
+    Revision,
+)
 from tests.factories import AnswerFactory, invitation_with_token
 
 pytestmark = pytest.mark.django_db
@@ -167,3 +177,168 @@ def test_the_interview_page_lists_its_updates(client, published, questions, edit
     assert f'href="/mentors/{slug}/{questions[1].slug}/versions/1/"' in items[1]
     when = timezone.localtime(interview.revised_at).replace(microsecond=0).isoformat()
     assert f'<a href="#updates">Updated on <time datetime="{when}">' in html
+
+
+# --- Asking a published mentor to revisit questions -------------------------------------
+
+
+def revisit_url(interview):
+    return reverse("admin:interviews_interview_revisit", args=[interview.pk])
+
+
+def test_the_interview_change_page_offers_to_ask_for_a_revisit(editor_client, published):
+    html = editor_client.get(
+        reverse("admin:interviews_interview_change", args=[published.pk])
+    ).content.decode()
+    assert f'href="{revisit_url(published)}"' in html
+    assert "Ask the mentor to revisit questions" in html
+
+
+def test_the_revisit_form_offers_the_questions_with_the_address_and_a_note(
+    editor_client, published, questions
+):
+    response = editor_client.get(revisit_url(published))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'value="{questions[0].pk}"' in html and f'value="{questions[1].pk}"' in html
+    assert f"{questions[2].text} (not answered yet)" in html
+    assert f"{questions[0].text} (not answered yet)" not in html
+    assert 'value="ada@example.com"' in html
+    assert "would you answer these differently today?" in html  # the note, editable
+
+
+def test_asking_to_revisit_sends_an_email_naming_the_questions(
+    editor_client, published, questions, mailoutbox
+):
+    Interview.objects.filter(pk=published.pk).update(
+        published_at=timezone.now() - timezone.timedelta(days=2 * 365 + 10)
+    )
+    response = editor_client.post(
+        revisit_url(published),
+        {
+            "questions": [questions[1].pk],
+            "email": "ada@example.com",
+            "note": "Two years on: would you answer differently?",
+            "days": 30,
+        },
+    )
+
+    assert response.status_code == 302
+    revision = Revision.objects.get()
+    assert revision.status == "draft" and revision.asked_at is not None
+    assert list(revision.revisit_questions.all()) == [questions[1]]
+    assert revision.bodies() == {
+        questions[0].pk: published.answers.get(question=questions[0]).body,
+        questions[1].pk: "Talk to the users.",
+    }
+    assert published.events.first().action == "revisit_asked"
+    (outgoing,) = OutgoingEmail.objects.filter(kind="revisit")
+    assert outgoing.to == "ada@example.com"
+    (message,) = mailoutbox
+    assert message.subject == "2 years on: would you answer differently?"
+    assert f"- {questions[1].text}\n" in message.body
+    assert questions[0].text not in message.body
+    assert "Two years on: would you answer differently?" in message.body
+    invitation = Invitation.objects.get(interview=published)
+    assert invitation.link in message.body
+    assert invitation.state == Invitation.State.ACTIVE
+
+
+def test_an_open_revision_is_said_instead_of_starting_a_second(
+    editor_client, published, questions, mailoutbox
+):
+    Revision.start_from(published)  # the mentor is editing already
+
+    page = editor_client.get(revisit_url(published)).content.decode()
+    assert "Nothing can be sent now" in page and "not submitted yet" in page
+    assert 'type="submit"' not in page.split('id="content-main"')[1]
+    response = editor_client.post(
+        revisit_url(published),
+        {"questions": [questions[0].pk], "email": "ada@example.com", "note": "", "days": 30},
+    )
+    assert response.status_code == 200
+    assert "Nothing can be sent now" in response.content.decode()
+    assert Revision.objects.count() == 1 and not mailoutbox
+
+    with pytest.raises(InvalidTransition, match="open edits"):
+        services.ask_to_revisit(published, [questions[0]], email="ada@example.com")
+
+
+def test_a_submitted_revision_is_named_as_waiting_for_review(editor_client, published, questions):
+    revision = Revision.start_from(published)
+    revision.submit()
+    page = editor_client.get(revisit_url(published)).content.decode()
+    assert "waiting for review: approve or decline them first" in page
+
+
+def test_an_imported_interview_without_a_link_gets_one(editor_client, questions, mailoutbox):
+    answer = AnswerFactory(question=questions[0], body="Imported text.")
+    interview = answer.interview
+    assert not Invitation.objects.filter(interview=interview).exists()
+    editor_client.post(
+        revisit_url(interview),
+        {"questions": [questions[0].pk], "email": "imported@example.com", "note": "", "days": 10},
+    )
+    invitation = Invitation.objects.get(interview=interview)
+    assert invitation.email == "imported@example.com"
+    assert invitation.link in mailoutbox[0].body
+
+
+def test_the_form_needs_a_question(editor_client, published):
+    response = editor_client.post(
+        revisit_url(published), {"email": "ada@example.com", "note": "", "days": 30}
+    )
+    assert response.status_code == 200
+    assert "Choose at least one question to revisit." in response.content.decode()
+    assert not Revision.objects.exists()
+
+
+def test_the_mentor_form_opens_on_the_questions_to_revisit_then_the_rest(
+    client, published, questions, editor
+):
+    services.ask_to_revisit(published, [questions[1]], email="ada@example.com", by=editor)
+    url = f"/submit/{Invitation.objects.get(interview=published).token}/"
+
+    html = client.get(url).content.decode()
+    revisit = html.index('<fieldset class="fieldset--revisit"')
+    others = html.index("<legend>Your other answers</legend>")
+    assert "they come first below" in html
+    assert revisit < html.index(f'name="{AnswersForm.field_name(questions[1])}"') < others
+    assert others < html.index(f'name="{AnswersForm.field_name(questions[0])}"')
+    assert others < html.index(f'name="{AnswersForm.field_name(questions[2])}"')  # still reachable
+
+
+def test_a_revisited_answer_goes_through_review_and_keeps_its_earlier_version(
+    client, editor_client, published, questions, editor, settings
+):
+    settings.MENTOR_MIN_ANSWERS = 1
+    services.ask_to_revisit(published, [questions[1]], email="ada@example.com", by=editor)
+    url = f"/submit/{Invitation.objects.get(interview=published).token}/"
+    data = {
+        "name": "Ada Example",
+        "license": "cc-by-4.0",
+        "action": "submit",
+        AnswersForm.field_name(questions[0]): "Start with a *baseline* model.",
+        AnswersForm.field_name(questions[1]): "Talk to the users, every week.",
+    }
+    assert client.post(url, data).status_code == 302
+    revision = Revision.objects.get()
+    assert revision.status == "submitted"
+    answer = Answer.objects.get(question=questions[1])
+    assert answer.body == "Talk to the users."  # not live before review
+
+    review = reverse("admin:interviews_interview_revision", args=[published.pk])
+    page = editor_client.get(review).content.decode()
+    assert f"to revisit: {questions[1].title}." in page
+    editor_client.post(review, {"decision": "approve", "note": ""})
+
+    answer.refresh_from_db()
+    assert answer.body == "Talk to the users, every week."
+    (version,) = answer.versions.all()
+    assert (version.number, version.body, version.replaced_by) == (
+        1,
+        "Talk to the users.",
+        revision,
+    )
+    assert not Answer.objects.get(question=questions[0]).versions.exists()  # unchanged
+    assert "Updated on" in client.get(answer.get_absolute_url()).content.decode()
