@@ -431,6 +431,12 @@ class Interview(InterviewWorkflow, models.Model):
     version = models.PositiveIntegerField(
         default=1, editable=False, help_text="Bumped on every save, to refuse overwriting edits."
     )
+    share_image = models.FileField(
+        max_length=200,
+        blank=True,
+        editable=False,
+        help_text="Its link-preview image in the default storage (share.py keeps it).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -552,6 +558,12 @@ class Answer(models.Model):
         editable=False,
         help_text="The interview's publication date while it is public, else empty "
         "(a copy, kept by Interview.save()).",
+    )
+    share_image = models.FileField(
+        max_length=200,
+        blank=True,
+        editable=False,
+        help_text="Its link-preview image in the default storage (share.py keeps it).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
