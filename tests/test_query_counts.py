@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from interviews import share
 from tests.factories import AnswerFactory, MentorFactory, PublishedInterviewFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +70,10 @@ def build(mentors, questions):
                 body=f"Start from a baseline, then iterate ({n}).",
                 lessons=lessons,
             )
+    # The counted pages point at their share images (drawn here: the worker's
+    # refresh runs after a commit, which these tests never make).
+    assert share.refresh_rows(share.ANSWERS, interview.answers.values_list("pk", flat=True)) == 8
+    assert share.refresh_rows(share.INTERVIEWS, [interview.pk]) == 1
     return interview
 
 
