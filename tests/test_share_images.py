@@ -253,3 +253,23 @@ def test_pages_without_their_own_image_keep_the_small_card(client, questions):
         tags = meta_tags(client.get(url).content.decode())
         assert tags["twitter:card"] == "summary", url
         assert "og:image:width" not in tags and "og:image" not in tags, url
+
+
+def test_the_docker_image_holds_the_fonts_and_the_stylesheet_the_cards_need():
+    from fnmatch import fnmatch
+
+    from django.conf import settings
+
+    root = settings.BASE_DIR
+    assert re.search(r"^COPY \. \.$", (root / "Dockerfile").read_text(), re.M)
+    ignored = [
+        line.strip()
+        for line in (root / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    needed = [path.relative_to(root) for path in sharecard.FONTS.glob("*.ttf")]
+    assert len(needed) == 3 and (sharecard.FONTS / "LICENSE").exists()
+    for path in [*needed, sharecard.STYLESHEET.relative_to(root)]:
+        parts = path.parts
+        prefixes = ["/".join(parts[: n + 1]) for n in range(len(parts))]
+        assert not any(fnmatch(p, pattern) for p in prefixes for pattern in ignored), path
