@@ -562,6 +562,7 @@ class Answer(models.Model):
     share_image = models.FileField(
         max_length=200,
         blank=True,
+        db_default="",  # bulk loads (seed_scale's COPY) leave it out
         editable=False,
         help_text="Its link-preview image in the default storage (share.py keeps it).",
     )
