@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from interviews import share
 from interviews.models import Answer, AnswerVersion, Interview
 from tests.factories import AnswerFactory, MentorFactory, PublishedInterviewFactory
 
@@ -76,6 +77,10 @@ def build(mentors, questions):
             )
         for question in questions[1:4]:
             add_versions(interview.answers.get(question=question), mentors // 2)
+    # The counted pages point at their share images (drawn here: the worker's
+    # refresh runs after a commit, which these tests never make).
+    assert share.refresh_rows(share.ANSWERS, interview.answers.values_list("pk", flat=True)) == 8
+    assert share.refresh_rows(share.INTERVIEWS, [interview.pk]) == 1
     return interview
 
 

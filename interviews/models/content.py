@@ -468,6 +468,12 @@ class Interview(InterviewWorkflow, models.Model):
     version = models.PositiveIntegerField(
         default=1, editable=False, help_text="Bumped on every save, to refuse overwriting edits."
     )
+    share_image = models.FileField(
+        max_length=200,
+        blank=True,
+        editable=False,
+        help_text="Its link-preview image in the default storage (share.py keeps it).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -602,6 +608,13 @@ class Answer(models.Model):
         editable=False,
         help_text="When an approved revision last changed the text: set exactly when the "
         "answer has earlier versions (AnswerVersion).",
+    )
+    share_image = models.FileField(
+        max_length=200,
+        blank=True,
+        db_default="",  # bulk loads (seed_scale's COPY) leave it out
+        editable=False,
+        help_text="Its link-preview image in the default storage (share.py keeps it).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

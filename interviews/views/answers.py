@@ -55,11 +55,13 @@ class AnswerDetailView(PageMetaMixin, DetailView):
 
     def page_meta(self, context):
         answer, mentor = self.object, context["mentor"]
+        alt = f"{answer.question.text} A quote from the answer by {mentor.name}."
+        photo = mentor.photo.url if mentor.photo else ""
         return {
             "title": f"{mentor.name} on {answer.question.title.lower()}",
             "description": describe(f"{mentor.name}: {answer.body_text}"),
             "og_type": "article",
-            "image": meta.absolute(self.request, mentor.photo.url if mentor.photo else ""),
+            **meta.share_image(self.request, answer, alt, fallback=photo),
         }
 
 

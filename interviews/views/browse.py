@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .. import meta
+from .. import meta, share
 from ..meta import PageMetaMixin, describe
 from ..models import Answer, AnswerVersion, Interview, Lesson, Question
 from .paging import CountedPaginator, IdPaginator
@@ -206,7 +206,12 @@ class MentorDetailView(PageMetaMixin, DetailView):
             "title": f"{mentor.name}, {mentor.headline}" if mentor.headline else mentor.name,
             "description": describe(f"{summary} {mentor.bio}"),
             "og_type": "profile",
-            "image": meta.absolute(self.request, mentor.photo.url if mentor.photo else ""),
+            **meta.share_image(
+                self.request,
+                self.object,
+                f"{mentor.name}: {share.interview_heading(count)}.",
+                fallback=mentor.photo.url if mentor.photo else "",
+            ),
             "json_ld": meta.profile_page_json_ld(
                 self.request, self.object, self.canonical_url(context)
             ),
