@@ -77,9 +77,8 @@ class Query:
     @property
     def label(self):
         """The query as the table shows it, with its filters."""
-        filters = [f"question={self.question}"] * bool(self.question) + [
-            f"tag={slug}" for slug in self.lessons
-        ]
+        filters = [f"question={self.question}"] if self.question else []
+        filters += [f"tag={slug}" for slug in self.lessons]
         return self.q + (f" ({', '.join(filters)})" if filters else "")
 
 
