@@ -14,7 +14,7 @@ DURATION ?= 120
 CONNECTIONS ?= 32
 
 .DEFAULT_GOAL := help
-.PHONY: help run test check lint format lock db setup editor stop-db clean backup restore loadtest screenshots bench
+.PHONY: help run test check lint format lock db setup editor stop-db clean backup restore loadtest screenshots bench bench-search
 
 help:
 	@echo "make run     set everything up and serve the site with demo content on http://$(HOST):$(PORT)"
@@ -28,6 +28,7 @@ help:
 	@echo "make restore restore a backup into that database (FILE=backups/....dump)"
 	@echo "make loadtest $(CONNECTIONS) readers and mentors for $(DURATION) s against gunicorn on 127.0.0.1 (DURATION=..., CONNECTIONS=...)"
 	@echo "make bench   seed 10,000 mentors if missing, measure the public pages with wrk, write docs/performance.md"
+	@echo "make bench-search  score search ranking on the judged queries (nDCG@10, MRR) over the demo content, write docs/performance.md"
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; $(PYTHON) is " + sys.version.split()[0])'
@@ -106,3 +107,8 @@ clean: stop-db
 # six. See tools/bench.py; the results go to docs/performance.md.
 bench: setup
 	$(PY) -m tools.bench
+
+# Not part of `make test`: about half a minute, in a throwaway database with
+# the demo content only. See tools/searchbench.py and tools/search_judgements.toml.
+bench-search: db
+	$(PY) -m tools.searchbench
