@@ -7,6 +7,7 @@
 - revisions: a mentor's edits after publishing, reviewed before going live
 - collecting: invitation links, nominations, rate limits
 - following: readers who follow new interviews and answers by email
+- resources: the links answers cite, with stored counts
 - imports: uploaded files waiting between the admin's import preview and import
 - mail: the outbox, every email until it is delivered
 """
@@ -18,6 +19,13 @@ from .following import BadFollowLink, Subscriber
 from .imports import ImportUpload
 from .lessons import Lesson, LessonRedirect, TaggedAnswer
 from .mail import OutgoingEmail
+from .resources import (
+    Citation,
+    QuestionResource,
+    Resource,
+    record_citations,
+    refresh_resource_counts,
+)
 from .revisions import Revision, RevisionAnswer
 from .workflow import TRANSITIONS, InterviewEvent, InvalidTransition
 
@@ -25,6 +33,7 @@ __all__ = [
     "TRANSITIONS",
     "Answer",
     "BadFollowLink",
+    "Citation",
     "ImportUpload",
     "Interview",
     "InterviewEvent",
@@ -38,12 +47,16 @@ __all__ = [
     "Nomination",
     "OutgoingEmail",
     "Question",
+    "QuestionResource",
     "RateLimitWindow",
+    "Resource",
     "Revision",
     "RevisionAnswer",
     "Subscriber",
     "TaggedAnswer",
     "TamperedLink",
+    "record_citations",
     "refresh_counts",
+    "refresh_resource_counts",
     "unique_slug",
 ]
