@@ -146,6 +146,7 @@ PAGE_TYPES = [
     "answer",
     "search",
     "search-empty",
+    "resources",
     "data",
     "compare",
     "nominate",
@@ -191,6 +192,7 @@ def paths(site):
         "answer": f"/mentors/{site.mentor_slug}/{site.question_slug}/",
         "search": f"/search/?q={site.search_term}",
         "search-empty": "/search/",
+        "resources": "/resources/",
         "data": "/data/",
         "compare": f"/compare/?mentor={site.mentor_slug}&mentor={site.other_mentor_slug}",
         "nominate": "/submit/",
@@ -234,6 +236,7 @@ STATUS = {
 # A selector only that page type matches ("main h1" for the rest).
 MARKERS = {
     "question-filtered": ".active-filters .chip--active",
+    "resources": ".resources .resource",
     "nominate-errors": "#error-summary",
     "mentor-form": "[data-mentor-form] form",
     "mentor-form-errors": "#error-summary",
