@@ -98,7 +98,8 @@ def cite(question, name, *links, interview_factory=PublishedInterviewFactory, le
 
 def counts():
     return {
-        r.url: (r.citation_count, r.mentor_count) for r in Resource.objects.filter(citation_count__gt=0)
+        r.url: (r.citation_count, r.mentor_count)
+        for r in Resource.objects.filter(citation_count__gt=0)
     }
 
 
@@ -114,7 +115,10 @@ def recount():
 
 
 def per_question():
-    return {(u.question_id, u.resource.url): u.answer_count for u in QuestionResource.objects.select_related("resource")}
+    return {
+        (u.question_id, u.resource.url): u.answer_count
+        for u in QuestionResource.objects.select_related("resource")
+    }
 
 
 def assert_in_step():
@@ -130,7 +134,9 @@ def assert_in_step():
 
 def test_links_are_recorded_at_save_for_drafts_too_and_counted_once_published(questions, editor):
     draft = DraftInterviewFactory(mentor=MentorFactory(name="Draft Mentor"))
-    answer = AnswerFactory(interview=draft, question=questions[0], body=linking((PAPER, "Model cards")))
+    answer = AnswerFactory(
+        interview=draft, question=questions[0], body=linking((PAPER, "Model cards"))
+    )
     assert list(answer.citations.values_list("resource__url", "text")) == [(PAPER, "Model cards")]
     assert counts() == {}
 
@@ -340,7 +346,9 @@ def test_an_empty_site_says_so(client, questions):
 def test_a_question_page_shows_its_state_of_practice(client, questions):
     question = questions[0]
     old = cite(question, "Old Mentor", (PAPER, "paper"), lessons=["drift", "monitoring"])
-    Interview.objects.filter(pk=old.interview_id).update(published_at=timezone.now().replace(year=2023))
+    Interview.objects.filter(pk=old.interview_id).update(
+        published_at=timezone.now().replace(year=2023)
+    )
     old.interview.refresh_from_db()
     old.interview.answers.all().update_published_at()
     cite(question, "New Mentor", (PAPER, "paper"), lessons=["drift"])
@@ -391,3 +399,24 @@ def test_a_lesson_page_shows_what_its_answers_cite_most(client, questions):
     assert section.index(PAPER) < section.index(REPO)
     assert "untagged" not in section
     assert 'href="/resources/?tag=drift"' in section
+
+
+def test_seed_scale_links_resources_as_the_renderer_would(questions):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from interviews import scale_data
+    from interviews.markdown import render_markdown
+
+    call_command("seed_scale", "--mentors", "20", stdout=StringIO())
+
+    linked = Citation.objects.select_related("answer")
+    assert linked.count() > 20
+    for citation in linked[:20]:
+        assert citation.answer.body_html == render_markdown(citation.answer.body)
+        assert scale_data.answer_text(citation.answer.body) == citation.answer.body_text
+    assert_in_step()
+    assert Resource.objects.filter(url__contains="utm_").count() == 0
+    call_command("seed_scale", "--reset", "--mentors", "0", stdout=StringIO())
+    assert not Citation.objects.exists() and counts() == {}

@@ -10,49 +10,21 @@ saved, so no signal runs per row.
 import django.db.models.deletion
 from django.db import migrations, models
 
-from interviews.citations import cited_links, site_hosts
-from interviews.models.resources import refresh_resource_counts, resource_ids
-
-CHUNK = 2000
+from interviews.models.resources import record_in_bulk, refresh_resource_counts
 
 
 def fill(apps, schema_editor):
     Answer = apps.get_model("interviews", "Answer")
-    Resource = apps.get_model("interviews", "Resource")
-    Citation = apps.get_model("interviews", "Citation")
-    own = site_hosts()
     rows = (
         Answer.objects.filter(body_html__contains="<a")
         .order_by("pk")
         .values_list("pk", "body_html")
-        .iterator(chunk_size=CHUNK)
+        .iterator(chunk_size=2000)
     )
-    chunk = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) == CHUNK:
-            insert(chunk, own, Resource, Citation)
-            chunk = []
-    insert(chunk, own, Resource, Citation)
+    record_in_bulk(rows, apps=apps)
     # Answer.objects.published() as it stands at this migration.
     published = Answer.objects.filter(published_at__isnull=False)
     refresh_resource_counts(answers=published, apps=apps)
-
-
-def insert(chunk, own, Resource, Citation):
-    links = {pk: cited_links(html, own) for pk, html in chunk}
-    ids = resource_ids(
-        {url: found for answer_links in links.values() for url, found in answer_links.items()},
-        model=Resource,
-    )
-    Citation.objects.bulk_create(
-        [
-            Citation(answer_id=pk, resource_id=ids[url], text=text)
-            for pk, answer_links in links.items()
-            for url, (_, text) in answer_links.items()
-        ],
-        ignore_conflicts=True,
-    )
 
 
 class Migration(migrations.Migration):

@@ -16,13 +16,15 @@ rule every other stored count follows, and are recomputed per resource by
 edited, withdrawn or deleted (upkeep.py).
 """
 
+from itertools import islice
+
 from django.apps import apps as global_apps
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import models, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, JSONObject, Length
 
-from ..citations import NOT_A_TITLE, cited_links
+from ..citations import NOT_A_TITLE, cited_links, site_hosts
 from .content import Answer
 
 # Mentors shown beside each resource in a list; the rest are counted.
@@ -194,6 +196,33 @@ def resource_ids(links, model=None):
         ignore_conflicts=True,
     )
     return dict(model.objects.filter(url__in=list(links)).values_list("url", "pk"))
+
+
+def record_in_bulk(rows, own_hosts=None, apps=global_apps, chunk=2000):
+    """Citations for many answers at once: `rows` are (answer id, body_html).
+
+    For loads that save no answer (a data migration, seed_scale): a few
+    inserts a chunk instead of an upkeep per answer. Counts are left to one
+    refresh_resource_counts() after.
+    """
+    resource_model = apps.get_model("interviews", "Resource")
+    citation_model = apps.get_model("interviews", "Citation")
+    own_hosts = site_hosts() if own_hosts is None else own_hosts
+    rows = iter(rows)
+    while batch := list(islice(rows, chunk)):
+        links = {pk: cited_links(html, own_hosts) for pk, html in batch}
+        ids = resource_ids(
+            {url: found for found_links in links.values() for url, found in found_links.items()},
+            model=resource_model,
+        )
+        citation_model.objects.bulk_create(
+            [
+                citation_model(answer_id=pk, resource_id=ids[url], text=text)
+                for pk, found_links in links.items()
+                for url, (_, text) in found_links.items()
+            ],
+            ignore_conflicts=True,
+        )
 
 
 def refresh_resource_counts(resources=None, answers=None, apps=global_apps):
