@@ -12,7 +12,7 @@ row brings the latest answers citing it, in its own query's subquery.
 
 import re
 
-from django.core.paginator import InvalidPage, Paginator
+from django.core.paginator import InvalidPage
 from django.db.models import Count
 from django.http import Http404
 from django.urls import reverse
@@ -23,7 +23,7 @@ from ..meta import PageMeta, PageMetaMixin
 from ..models import Answer, Lesson, Question, QuestionResource, Resource
 from .browse import LessonFilterMixin
 from .cited import citation_totals, counted
-from .paging import IdPaginator
+from .paging import IdPaginator, LoadingPaginator
 
 RESOURCES_PER_PAGE = 20
 HOSTS_SHOWN = 12
@@ -87,10 +87,14 @@ class ResourceListView(LessonFilterMixin, PageMetaMixin, TemplateView):
     def get_context_data(self, **kwargs):
         question, host, answers = self.question, self.host, self.answers()
         if answers is None and question is None:
-            rows = Resource.objects.cited().ranked().with_citers()
+            ranked = Resource.objects.cited().ranked()
             if host:
-                rows = rows.filter(host=host)
-            paginator = Paginator(rows, RESOURCES_PER_PAGE)
+                ranked = ranked.filter(host=host)
+
+            def load_ranked(ids):
+                return Resource.objects.filter(pk__in=ids).ranked().with_citers()
+
+            paginator = LoadingPaginator(ranked.values("pk"), RESOURCES_PER_PAGE, load_ranked)
             page = page_of(paginator, self.request)
             for resource in page.object_list:
                 counted(resource, resource.citation_count, resource.mentor_count)
