@@ -1,5 +1,6 @@
 """What follows a change readers could see: the answers' search fields and
-public dates, the stored counts, the share images, and the cached pages.
+public dates, the links they cite, the stored counts, the share images, and the
+cached pages.
 
 One caller: signals.py, for every save and delete whoever makes it (a view,
 the admin, the importer, a shell). Models' save() keep their own row
@@ -15,23 +16,40 @@ share images are redrawn in the background after it commits
 """
 
 from . import pagecache, share
-from .models import Answer, Interview, refresh_counts
+from .models import (
+    Answer,
+    Citation,
+    Interview,
+    record_citations,
+    refresh_counts,
+    refresh_resource_counts,
+)
 
 
 def answer_saved(answer, created):
     Answer.objects.filter(pk=answer.pk).update_search_fields()
+    # Recorded for drafts too, so publishing only has to count them.
+    cited = record_citations(answer)
     if answer.published_at is not None:
         if created:
             refresh_counts([answer.question_id])
+        refresh_resource_counts(cited)
         pagecache.invalidate()
         # The interview's card counts its answers and may quote this one.
         share.changed(answers=[answer.pk], interviews=[answer.interview_id])
+
+
+def answer_deleting(answer):
+    """Before the cascade removes its citations: which resources to recount."""
+    if answer.published_at is not None:
+        answer._cited_resources = set(answer.citations.values_list("resource_id", flat=True))
 
 
 def answer_deleted(answer):
     # Its image file goes with the row (django-cleanup); its interview's card may change.
     if answer.published_at is not None:
         refresh_counts([answer.question_id])
+        refresh_resource_counts(getattr(answer, "_cited_resources", ()))
         pagecache.invalidate()
         share.changed(interviews=[answer.interview_id])
 
@@ -77,6 +95,13 @@ def interview_saved(interview, created):
     if was_public or interview.is_public:
         if stored is None or was_public != interview.is_public:
             refresh_counts(set(interview.answers.values_list("question_id", flat=True)))
+            refresh_resource_counts(
+                set(
+                    Citation.objects.filter(answer__interview=interview).values_list(
+                        "resource_id", flat=True
+                    )
+                )
+            )
             # Published: every card is made; withdrawn: every image removed.
             answers = interview.answers.values_list("pk", flat=True)
             share.changed(answers=answers, interviews=[interview.pk])

@@ -45,6 +45,7 @@ urlpatterns = [
         "lessons/<slug:slug>/", public_page(views.LessonDetailView.as_view()), name="lesson-detail"
     ),
     path("lessons/<slug:slug>/feed/", public_page(feeds.LessonFeed()), name="lesson-feed"),
+    path("resources/", public_page(views.ResourceListView.as_view()), name="resource-list"),
     path("search/", public_page(views.SearchView.as_view()), name="search"),
     path("compare/", public_page(views.compare), name="compare"),
     path("feed/", public_page(feeds.LatestInterviewsFeed()), name="feed"),

@@ -22,11 +22,20 @@ PAGES = {
     "{answer}versions/": 2,  # the answer, its earlier versions
     "{answer}versions/1/": 2,  # the answer, the version and the next
     "/questions/": 1,  # questions with their stored counts
-    "{question}": 3,  # the questions asked (this one too), page, question's lessons
-    "{question}?tag=common&tag=second": 5,  # + active lessons, ids (the count)
+    # the questions asked (this one too), page, question's lessons, its most
+    # cited resources, its answers by year
+    "{question}": 5,
+    "{question}?tag=common&tag=second": 8,  # + active lessons, ids (the count), narrowing
     "/lessons/": 1,  # lessons in use with their stored counts
-    "/lessons/common/": 4,  # active lessons, ids, page, narrowing
-    "/lessons/common/?tag=second": 4,
+    "/lessons/common/": 5,  # active lessons, ids, page, narrowing, most cited resources
+    "/lessons/common/?tag=second": 5,
+    "/resources/": 5,  # page with its citing answers, count, sites, lessons, questions
+    "/resources/?page=2": 5,
+    "/resources/?host=github.com": 5,
+    # the question, its stored totals (for the count and the sites), page, lessons, questions
+    "/resources/?question={question_slug}": 5,
+    "/resources/?tag=common&tag=second": 5,  # the lessons, their answers' totals, ...
+    "/resources/?question={question_slug}&tag=common": 6,
     "/search/?q=baseline": 4,  # ids, page, question facets, lesson facets
     "/search/?q=baseline&tag=common": 5,  # + active lessons
     "/search/?q=nothingmatches": 2,  # ids, then whether they were all stop words
@@ -72,7 +81,9 @@ def build(mentors, questions):
             AnswerFactory(
                 interview=interview,
                 question=question,
-                body=f"Start from a baseline, then iterate ({n}).",
+                body=f"Start from a baseline, then iterate ({n}): see [the guide]"
+                f"(https://example.org/guide/{n % 3}), [a tool](https://github.com/tool/{n}) "
+                f"and [{question.slug}](https://example.org/{question.slug}).",
                 lessons=lessons,
             )
         for question in questions[1:4]:
@@ -110,6 +121,7 @@ def query_counts(client, interview, question):
             mentor=interview.mentor.get_absolute_url(),
             answer=answer.get_absolute_url(),
             question=question.get_absolute_url(),
+            question_slug=question.slug,
         )
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
@@ -119,8 +131,11 @@ def query_counts(client, interview, question):
 
 
 @pytest.mark.parametrize("mentors", [2, 12])
-def test_every_public_page_makes_a_fixed_number_of_queries(client, questions, mentors, settings):
+def test_every_public_page_makes_a_fixed_number_of_queries(
+    client, questions, mentors, settings, monkeypatch
+):
     settings.ANSWERS_PER_PAGE = 50  # every answer on one page at both sizes
+    monkeypatch.setattr("interviews.views.resources.RESOURCES_PER_PAGE", 2)  # several pages
     settings.SEARCH_RESULTS_PER_PAGE = 50
     interview = build(mentors, questions)
     assert query_counts(client, interview, questions[2]) == PAGES

@@ -8,6 +8,7 @@
   the answers' earlier versions they replace
 - collecting: invitation links, nominations, rate limits
 - following: readers who follow new interviews and answers by email
+- resources: the links answers cite, with stored counts
 - imports: uploaded files waiting between the admin's import preview and import
 - mail: the outbox, every email until it is delivered
 """
@@ -19,6 +20,13 @@ from .following import BadFollowLink, Subscriber
 from .imports import ImportUpload
 from .lessons import Lesson, LessonRedirect, TaggedAnswer
 from .mail import OutgoingEmail
+from .resources import (
+    Citation,
+    QuestionResource,
+    Resource,
+    record_citations,
+    refresh_resource_counts,
+)
 from .revisions import AnswerVersion, Revision, RevisionAnswer
 from .workflow import TRANSITIONS, InterviewEvent, InvalidTransition
 
@@ -27,6 +35,7 @@ __all__ = [
     "Answer",
     "AnswerVersion",
     "BadFollowLink",
+    "Citation",
     "ImportUpload",
     "Interview",
     "InterviewEvent",
@@ -40,12 +49,16 @@ __all__ = [
     "Nomination",
     "OutgoingEmail",
     "Question",
+    "QuestionResource",
     "RateLimitWindow",
+    "Resource",
     "Revision",
     "RevisionAnswer",
     "Subscriber",
     "TaggedAnswer",
     "TamperedLink",
+    "record_citations",
     "refresh_counts",
+    "refresh_resource_counts",
     "unique_slug",
 ]

@@ -1,6 +1,7 @@
 """Views, one module a topic; URLs import them from here.
 
 - browse, answers, search, crawlers: the public pages readers see
+- resources: the resources mentors cite (and the short lists other pages show)
 - data: the open dataset's page
 - compare: two mentors side by side
 - submission: the mentor's answer form behind a personal link
@@ -25,6 +26,7 @@ from .data import data_page
 from .following import follow, follow_confirm, follow_manage, follow_sent, follow_unsubscribe
 from .nomination import nominate, nominate_thanks
 from .rescue import csrf_failure
+from .resources import ResourceListView
 from .search import SearchView
 from .submission import autosave, live_preview, submission, submission_thanks
 
@@ -39,6 +41,7 @@ __all__ = [
     "MentorListView",
     "QuestionDetailView",
     "QuestionListView",
+    "ResourceListView",
     "SearchView",
     "autosave",
     "compare",
