@@ -1,8 +1,10 @@
-"""Every page type is valid HTML, to two judges. The W3C Nu HTML checker
-(vnu.jar, see tools/vnu.py) reads every page type in one run. And html5lib (the WHATWG parsing algorithm) in
-strict mode finds no parse error, no id is used twice, every id a label or
-ARIA attribute points to exists, and the outline is sound: `lang` set, one
-h1, headings never skipping a level, images with alternative text."""
+"""Every page type is valid HTML, to two judges, on the server-state pages too.
+
+The W3C Nu HTML checker (vnu.jar, see tools/vnu.py) reads every page in one
+run. And html5lib (the WHATWG parsing algorithm) in strict mode finds no
+parse error, no id is used twice, every id a label or ARIA attribute points
+to exists, and the outline is sound: `lang` set, one h1, headings never
+skipping a level, images with alternative text."""
 
 import itertools
 import os
