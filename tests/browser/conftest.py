@@ -126,4 +126,5 @@ def browser_errors(request, monkeypatch):
 
     monkeypatch.setattr(browser, "new_context", watched_context)
     yield errors
-    assert errors.problems() == [], "the browser reported problems"
+    problems = errors.problems()
+    assert not problems, "the browser reported:\n" + "\n".join(problems)
