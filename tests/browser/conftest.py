@@ -76,18 +76,23 @@ class BrowserErrors:
     def problems(self):
         return [
             f"{url}: {problem}"
-            for url, problem, about in self.found
-            if about not in self.error_documents
-            and not any(fragment in about for fragment in self.allowed)
+            for url, problem, resource in self.found
+            if resource not in self.error_documents
+            and not any(fragment in resource for fragment in self.allowed)
         ]
 
-    def _add(self, page, problem, about=""):
-        self.found.append((page.url if page else "?", problem, about or (page.url if page else "")))
+    def _add(self, page, problem, resource=""):
+        """`resource`: the URL the problem is about, when it is a load that failed."""
+        self.found.append((page.url if page else "?", problem, resource))
 
     def _console(self, message):
-        if message.type == "error":
-            # A resource's failure names that resource's URL as its location.
-            self._add(message.page, f"console: {message.text}", message.location.get("url", ""))
+        if message.type != "error":
+            return
+        # Chromium logs every load that answered >= 400, naming the resource as
+        # the location: for a page's own status that is the page itself.
+        failed_load = message.text.startswith("Failed to load resource")
+        resource = message.location.get("url", "") if failed_load else ""
+        self._add(message.page, f"console: {message.text}", resource)
 
     def _request_failed(self, request):
         # Aborted: the test navigated on before it finished, not the site's doing.
