@@ -14,11 +14,12 @@ DURATION ?= 120
 CONNECTIONS ?= 32
 
 .DEFAULT_GOAL := help
-.PHONY: help run test check lint format lock db setup editor stop-db clean backup restore loadtest screenshots bench bench-search
+.PHONY: help run test check lint format lock db setup editor stop-db clean backup restore loadtest screenshots bench bench-search vnu
 
 help:
 	@echo "make run     set everything up and serve the site with demo content on http://$(HOST):$(PORT)"
 	@echo "make test    set everything up and run the whole test suite"
+	@echo "make vnu    install the Nu HTML checker (vnu.jar, from npm) under .data/vnu"
 	@echo "make check   lint, format check, Django system checks, no missing migrations"
 	@echo "make lock    regenerate the pinned, hashed requirements files from pyproject.toml"
 	@echo "make editor  create an editor login (EMAIL=you@example.com)"
@@ -50,8 +51,13 @@ run: setup
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: db
+test: db vnu
 	$(PY) -m pytest
+
+# The W3C Nu HTML checker for tests/test_html.py: vnu.jar from npm, pinned in
+# tools/vnu.py, installed under .data/vnu when missing; it runs on the system's Java.
+vnu: $(INSTALLED)
+	@$(PY) -m tools.vnu ensure > /dev/null
 
 check: $(INSTALLED)
 	$(VENV)/bin/ruff check .

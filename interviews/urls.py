@@ -52,6 +52,8 @@ urlpatterns = [
     path("sitemap.xml", public_page(sitemaps.index), name="sitemap"),
     path("sitemap-<slug:section>.xml", public_page(sitemaps.section), name="sitemap-section"),
     path("robots.txt", public_page(views.robots_txt), name="robots"),
+    path("favicon.ico", views.favicon, name="favicon"),
+    path("manifest.webmanifest", views.web_manifest, name="web-manifest"),
     # Not a public_page: it reads the files' state, which changes after a
     # rebuild in the worker, not with the content's cache generation.
     path("data/", views.data_page, name="data"),

@@ -1,7 +1,8 @@
 """Views, one module a topic; URLs import them from here.
 
-- browse, answers, search, crawlers: the public pages readers see
+- browse, answers, search: the public pages readers see
 - resources: the resources mentors cite (and the short lists other pages show)
+- crawlers: robots.txt, the favicon and the web app manifest
 - data: the open dataset's page
 - compare: two mentors side by side
 - submission: the mentor's answer form behind a personal link
@@ -21,7 +22,7 @@ from .browse import (
     QuestionListView,
 )
 from .compare import compare
-from .crawlers import robots_txt
+from .crawlers import favicon, robots_txt, web_manifest
 from .data import data_page
 from .following import follow, follow_confirm, follow_manage, follow_sent, follow_unsubscribe
 from .nomination import nominate, nominate_thanks
@@ -47,6 +48,7 @@ __all__ = [
     "compare",
     "csrf_failure",
     "data_page",
+    "favicon",
     "follow",
     "follow_confirm",
     "follow_manage",
@@ -58,4 +60,5 @@ __all__ = [
     "robots_txt",
     "submission",
     "submission_thanks",
+    "web_manifest",
 ]
