@@ -14,11 +14,12 @@ DURATION ?= 120
 CONNECTIONS ?= 32
 
 .DEFAULT_GOAL := help
-.PHONY: help run test check lint format lock db setup editor stop-db clean backup restore loadtest screenshots bench
+.PHONY: help run test check lint format lock db setup editor stop-db clean backup restore loadtest screenshots bench bench-search vnu
 
 help:
 	@echo "make run     set everything up and serve the site with demo content on http://$(HOST):$(PORT)"
 	@echo "make test    set everything up and run the whole test suite"
+	@echo "make vnu    install the Nu HTML checker (vnu.jar, from npm) under .data/vnu"
 	@echo "make check   lint, format check, Django system checks, no missing migrations"
 	@echo "make lock    regenerate the pinned, hashed requirements files from pyproject.toml"
 	@echo "make editor  create an editor login (EMAIL=you@example.com)"
@@ -28,6 +29,7 @@ help:
 	@echo "make restore restore a backup into that database (FILE=backups/....dump)"
 	@echo "make loadtest $(CONNECTIONS) readers and mentors for $(DURATION) s against gunicorn on 127.0.0.1 (DURATION=..., CONNECTIONS=...)"
 	@echo "make bench   seed 10,000 mentors if missing, measure the public pages with wrk, write docs/performance.md"
+	@echo "make bench-search  score search ranking on the judged queries (nDCG@10, MRR) over the demo content, write docs/performance.md"
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; $(PYTHON) is " + sys.version.split()[0])'
@@ -49,8 +51,13 @@ run: setup
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: db
+test: db vnu
 	$(PY) -m pytest
+
+# The W3C Nu HTML checker for tests/test_html.py: vnu.jar from npm, pinned in
+# tools/vnu.py, installed under .data/vnu when missing; it runs on the system's Java.
+vnu: $(INSTALLED)
+	@$(PY) -m tools.vnu ensure > /dev/null
 
 check: $(INSTALLED)
 	$(VENV)/bin/ruff check .
@@ -106,3 +113,8 @@ clean: stop-db
 # six. See tools/bench.py; the results go to docs/performance.md.
 bench: setup
 	$(PY) -m tools.bench
+
+# Not part of `make test`: about half a minute, in a throwaway database with
+# the demo content only. See tools/searchbench.py and tools/search_judgements.toml.
+bench-search: db
+	$(PY) -m tools.searchbench

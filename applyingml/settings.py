@@ -346,6 +346,7 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:", *_asset_origins],
         "font-src": [SELF, *_asset_origins],
         "connect-src": [SELF],
+        "manifest-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],

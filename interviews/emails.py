@@ -19,6 +19,7 @@ from django.db import transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.timesince import timesince
 
 from . import tasks
 from .models import Lesson, Mentor, OutgoingEmail, Question, Subscriber
@@ -100,6 +101,30 @@ def send_invitation(invitation):
         },
         # One message per link: a renewed link is a new message.
         key=f"invitation:{invitation.pk}:{invitation.nonce}:{invitation.expires_at:%Y%m%d%H%M%S}",
+        invitation=invitation,
+    )
+
+
+def send_revisit(revision, invitation, questions):
+    """Ask a published mentor to revisit `questions`, with their link."""
+    interview = revision.interview
+    return queue(
+        "revisit",
+        invitation.email,
+        {
+            "mentor": interview.mentor,
+            "interview": interview,
+            "invitation": invitation,
+            "revision": revision,
+            "questions": sorted(questions, key=lambda q: (q.position, q.pk)),
+            "link": invitation.link,
+            "interview_url": absolute(interview.mentor.get_absolute_url()),
+            # "2 years": the subject's "2 years on: would you answer differently?"
+            "since": timesince(interview.published_at, revision.asked_at, depth=1).replace(
+                "\xa0", " "
+            ),
+        },
+        key=f"revisit:{revision.pk}",
         invitation=invitation,
     )
 

@@ -5,17 +5,24 @@ Entries carry the whole sanitized HTML in <content> (a short plain-text
 <summary> beside it), the mentor as author, the interview's publication
 date as `published` and the answer's last change as `updated`. Items come
 from the `published()` QuerySet methods like every public page.
+
+An approved update is news too, but not a new interview: the entry keeps
+its id (its link) and `published`, gets a new `updated`, says "Updated:" in
+its title and when in its summary, and moves up to its update's place
+(`latest_changes()`: entries by their latest update, else publication).
 """
 
 import copy
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.text import Truncator
 
@@ -43,6 +50,18 @@ def plain(text):
     return CONTROL_CHARACTERS.sub("", text)
 
 
+def updated_title(item, title):
+    """An entry's title, saying so when the item was updated after publishing."""
+    return f"Updated: {title}" if item.revised_at else title
+
+
+def updated_on(item):
+    """ "Updated on 3 December 2026. " for an updated item, else ""."""
+    if not item.revised_at:
+        return ""
+    return f"Updated on {date_format(timezone.localtime(item.revised_at), 'j F Y')}. "
+
+
 class BaseFeed(Feed):
     feed_type = FullContentAtom1Feed
     language = "en"
@@ -63,6 +82,12 @@ class BaseFeed(Feed):
     def summary(self, text):
         # Atom1Feed marks the summary as HTML, so plain text is escaped.
         return escape(Truncator(text).words(SUMMARY_WORDS))
+
+    def title_of(self, item):
+        raise NotImplementedError
+
+    def item_title(self, item):
+        return plain(updated_title(item, self.title_of(item)))
 
     def item_extra_kwargs(self, item):
         return {"content": self.item_content(item), "license_url": self.license_of(item).url}
@@ -93,23 +118,31 @@ class LatestInterviewsFeed(BaseFeed):
         )
         return (
             Interview.objects.published()
+            .latest_changes(FEED_ITEMS)
             .select_related("mentor")
-            .prefetch_related(Prefetch("answers", queryset=answers))
-            .newest_first()[:FEED_ITEMS]
+            .prefetch_related(Prefetch("answers", queryset=answers))[:FEED_ITEMS]
         )
 
     def mentor_of(self, interview):
         return interview.mentor
 
-    def item_title(self, interview):
+    def title_of(self, interview):
         mentor = interview.mentor
-        return plain(f"{mentor.name}, {mentor.headline}" if mentor.headline else mentor.name)
+        return f"{mentor.name}, {mentor.headline}" if mentor.headline else mentor.name
 
     def item_link(self, interview):
         return interview.mentor.get_absolute_url()
 
     def item_description(self, interview):
-        first = next(iter(interview.answers.all()), None)
+        answers = list(interview.answers.all())
+        if interview.revised_at:
+            # What the latest update changed, then the interview's opening.
+            changed = [a.question.title for a in answers if a.revised_at == interview.revised_at]
+            if changed:
+                return self.summary(
+                    f"{updated_on(interview)}Changed answers: {', '.join(changed)}."
+                )
+        first = next(iter(answers), None)
         return self.summary(first.body_text if first else interview.mentor.bio)
 
     def item_content(self, interview):
@@ -132,7 +165,7 @@ class AnswerFeed(BaseFeed):
         raise NotImplementedError
 
     def items(self, obj):
-        return self.answers(obj).for_display().order_by("-published_at", "-pk")[:FEED_ITEMS]
+        return self.answers(obj).latest_changes(FEED_ITEMS).for_display()[:FEED_ITEMS]
 
     def mentor_of(self, answer):
         return answer.interview.mentor
@@ -141,7 +174,7 @@ class AnswerFeed(BaseFeed):
         return answer.get_absolute_url()
 
     def item_description(self, answer):
-        return self.summary(answer.body_text)
+        return self.summary(updated_on(answer) + answer.body_text)
 
     def item_content(self, answer):
         return answer.body_html
@@ -176,8 +209,8 @@ class QuestionFeed(AnswerFeed):
     def link(self, question):
         return question.get_absolute_url()
 
-    def item_title(self, answer):
-        return plain(answer.interview.mentor.name)
+    def title_of(self, answer):
+        return answer.interview.mentor.name
 
 
 class LessonFeed(AnswerFeed):
@@ -202,15 +235,16 @@ class LessonFeed(AnswerFeed):
     def link(self, lesson):
         return lesson.get_absolute_url()
 
-    def item_title(self, answer):
-        return plain(f"{answer.interview.mentor.name} on {answer.question.title.lower()}")
+    def title_of(self, answer):
+        return f"{answer.interview.mentor.name} on {answer.question.title.lower()}"
 
 
 class MentorFeed(AnswerFeed):
-    """`/mentors/<slug>/feed/`: one mentor's answers, in the interview's order.
+    """`/mentors/<slug>/feed/`: one mentor's answers, the latest updated first,
+    then in the interview's order.
 
-    An approved update changes the entries' `updated` dates, so a feed
-    reader shows what the mentor rewrote. 404 (410 through
+    An approved update changes the entries' `updated` dates and titles, so a
+    feed reader shows what the mentor rewrote. 404 (410 through
     MovedOrGoneMiddleware once withdrawn) for a mentor not published.
     """
 
@@ -221,7 +255,11 @@ class MentorFeed(AnswerFeed):
         return Answer.objects.published().filter(interview__mentor=mentor)
 
     def items(self, mentor):
-        return self.answers(mentor).for_display().order_by("question__position", "question__pk")
+        return (
+            self.answers(mentor)
+            .for_display()
+            .order_by(F("revised_at").desc(nulls_last=True), "question__position", "question__pk")
+        )
 
     def title(self, mentor):
         return plain(f"Interview with {mentor.name} · {settings.SITE_NAME}")
@@ -232,5 +270,5 @@ class MentorFeed(AnswerFeed):
     def link(self, mentor):
         return mentor.get_absolute_url()
 
-    def item_title(self, answer):
-        return plain(answer.question.title)
+    def title_of(self, answer):
+        return answer.question.title

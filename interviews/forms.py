@@ -1,5 +1,6 @@
 """Forms visitors post: the mentor's profile and answers, nominations, following;
-and the admin's own forms (invite a mentor, import interviews).
+and the admin's own forms (invite a mentor, ask to revisit questions, import
+interviews).
 
 Every public form lists its fields explicitly.
 """
@@ -10,7 +11,9 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.validators import URLValidator
+from django.db.models import Q
 from django.utils.text import slugify
+from django.utils.timesince import timesince
 
 from .models import Lesson, Mentor, Nomination, Question, Subscriber
 from .models.enums import License
@@ -151,6 +154,57 @@ class InviteMentorForm(forms.Form):
     days = forms.IntegerField(
         label="Link valid for (days)", min_value=1, max_value=365, initial=settings.INVITATION_DAYS
     )
+
+
+class RevisitQuestionsField(forms.ModelMultipleChoiceField):
+    """The questions to revisit, each saying whether the mentor answered it."""
+
+    def __init__(self, *args, answered=(), **kwargs):
+        self.answered = set(answered)
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, question):
+        if question.pk in self.answered:
+            return question.text
+        return f"{question.text} (not answered yet)"
+
+
+class RevisitForm(forms.Form):
+    """The admin's "Ask to revisit questions" form for a published interview."""
+
+    questions = RevisitQuestionsField(
+        queryset=Question.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The mentor's form opens on these, marked as asked again.",
+        error_messages={"required": "Choose at least one question to revisit."},
+    )
+    email = forms.EmailField(help_text="Where the link goes.")
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="Included in the email, after the questions.",
+    )
+    days = forms.IntegerField(
+        label="Link valid for (days)", min_value=1, max_value=365, initial=settings.INVITATION_DAYS
+    )
+
+    def __init__(self, interview, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        answered = set(interview.answers.values_list("question_id", flat=True))
+        field = self.fields["questions"]
+        field.answered = answered
+        field.queryset = Question.objects.filter(
+            Q(pk__in=answered) | Q(is_standard=True, is_active=True)
+        ).order_by("position", "pk")
+        invitation = getattr(interview, "invitation", None)
+        self.fields["email"].initial = (invitation.email if invitation else "") or (
+            interview.mentor.email
+        )
+        since = timesince(interview.published_at, depth=1)
+        self.fields["note"].initial = (
+            f"It is {since} since we published your interview: would you answer these "
+            "differently today? A sentence on what changed your mind helps readers most."
+        )
 
 
 class MultipleFileInput(forms.ClearableFileInput):

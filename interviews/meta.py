@@ -18,6 +18,8 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from . import sharecard
+
 DESCRIPTION_CHARS = 200
 
 # Inside <script>, "</script>" or "<!--" in a string would end or change the
@@ -35,6 +37,8 @@ class PageMeta:
     canonical_url: str
     og_type: str = "website"
     image: str = ""  # absolute URL
+    image_alt: str = ""
+    image_size: tuple | None = None  # (width, height) of a page's own share image
     json_ld: dict | None = field(default=None)
     noindex: bool = False
 
@@ -90,6 +94,19 @@ def json_ld_script(data):
 
 def absolute(request, url):
     return request.build_absolute_uri(url) if url else ""
+
+
+def share_image(request, row, alt, fallback=""):
+    """The PageMeta image fields of a page about `row` (an Answer or Interview):
+    its share image (share.py) with its size and `alt`, else the `fallback`
+    URL (a photo) until the worker has drawn one."""
+    if not row.share_image:
+        return {"image": absolute(request, fallback)}
+    return {
+        "image": absolute(request, row.share_image.url),
+        "image_alt": alt,
+        "image_size": (sharecard.WIDTH, sharecard.HEIGHT),
+    }
 
 
 def website_json_ld(request):

@@ -5,7 +5,8 @@ mentor number n is the same person with the same answers on every machine
 and in every run, whatever else is in the database. No network, no model.
 
 Answers are Markdown made of plain paragraphs and, now and then, a bullet
-list, written without the characters Markdown or SmartyPants would change
+list or a link to a resource (a paper, a repository, a post, a talk, a
+book: a few cited very often, most rarely), written without the characters Markdown or SmartyPants would change
 (quotes, apostrophes, dashes, asterisks, ampersands). That lets
 `answer_html()` build the HTML directly, hundreds of times faster than
 rendering 160,000 answers through Python-Markdown and nh3, with the same
@@ -13,6 +14,7 @@ result: tests/test_seed_scale.py compares the two.
 """
 
 import random
+import re
 from dataclasses import dataclass
 from html import escape
 from itertools import accumulate
@@ -230,6 +232,48 @@ LIST_ITEMS = [
 ]  # fmt: skip
 
 
+# Resources answers link to: kinds of site, each a pattern of address and title.
+RESOURCE_KINDS = [
+    ("https://arxiv.org/abs/{year}.{number:05d}", "A study of {topic}"),
+    ("https://github.com/{tool}/{tool}", "{Tool}"),
+    ("https://{tool}.example.com/blog/{topic_slug}", "Notes on {topic}"),
+    ("https://www.youtube.com/watch?v=scale{number:05d}", "A talk on {topic}"),
+    ("https://www.oreilly.com/library/view/{topic_slug}/{number}/", "The {topic} handbook"),
+]
+RESOURCES = 400
+RESOURCE_WEIGHTS = list(accumulate(1 / (k**1.1) for k in range(1, RESOURCES + 1)))
+LINK_SHARE = 0.2  # of answers, each linking one resource
+LINK_OPENERS = ["A good reference is", "I often point people to", "We learned a lot from"]
+MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
+
+
+def resource(k):
+    """Resource number `k` (0-based): (address as linked, title)."""
+    address, title = RESOURCE_KINDS[k % len(RESOURCE_KINDS)]
+    topic = TOPICS[k % len(TOPICS)]
+    tool = TOOLS[k % len(TOOLS)]
+    values = {
+        "year": 1500 + k % 900,
+        "number": 10000 + k * 7,
+        "topic": topic,
+        "topic_slug": topic.replace(" ", "_"),
+        "tool": tool.lower(),
+        "Tool": tool,
+    }
+    # Now and then linked with a tracking parameter, as newsletters do.
+    suffix = "?utm_source=newsletter" if k % 7 == 3 and "?" not in address else ""
+    return address.format(**values) + suffix, title.format(**values)
+
+
+def with_link(markdown, rng):
+    """`markdown`, sometimes with a last paragraph linking a resource."""
+    if rng.random() >= LINK_SHARE:
+        return markdown
+    k = rng.choices(range(RESOURCES), cum_weights=RESOURCE_WEIGHTS)[0]
+    url, title = resource(k)
+    return f"{markdown}\n\n{rng.choice(LINK_OPENERS)} [{title}]({url})."
+
+
 def lesson_names(count=500):
     """`count` lesson names, the most common first."""
     names = list(TOPICS)
@@ -303,13 +347,15 @@ def answer_html(markdown):
             items = "".join(f"<li>{escape(line[2:])}</li>\n" for line in block.split("\n"))
             blocks.append(f"<ul>\n{items}</ul>")
         else:
-            blocks.append(f"<p>{escape(block)}</p>")
+            text = MARKDOWN_LINK.sub(r'<a href="\2" rel="nofollow noopener">\1</a>', escape(block))
+            blocks.append(f"<p>{text}</p>")
     return "\n".join(blocks)
 
 
 def answer_text(markdown):
     """What html_to_text(answer_html(...)) gives: the words, whitespace collapsed."""
-    return " ".join(markdown.replace("\n- ", " ").removeprefix("- ").split())
+    text = MARKDOWN_LINK.sub(r"\1", markdown)
+    return " ".join(text.replace("\n- ", " ").removeprefix("- ").split())
 
 
 def lesson_picks(rng, cum_weights):
@@ -324,10 +370,16 @@ def lesson_picks(rng, cum_weights):
 def mentor(number, questions, lesson_weights, seed=0):
     """Scale mentor `number` (1-based) answering `questions` (how many)."""
     rng = random.Random(f"applyingml-scale-{seed}-{number}")
+    # Links come from a generator of their own, so adding them left every
+    # mentor's other content as it was.
+    link_rng = random.Random(f"applyingml-scale-links-{seed}-{number}")
     first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
     company = f"{rng.choice(COMPANY_PARTS[0])} {rng.choice(COMPANY_PARTS[1])}"
     role = rng.choice(ROLES)
-    answers = [(answer_markdown(rng), lesson_picks(rng, lesson_weights)) for _ in range(questions)]
+    answers = [
+        (with_link(answer_markdown(rng), link_rng), lesson_picks(rng, lesson_weights))
+        for _ in range(questions)
+    ]
     return ScaleMentor(
         number=number,
         name=f"{first} {last}",

@@ -209,6 +209,16 @@ def discard_revision_photo(revision, name=None):
     transaction.on_commit(lambda: storage.delete(name))
 
 
+def ask_to_revisit(interview, questions, *, email, note="", days=None, by=None):
+    """Ask a published mentor to revisit `questions`: a draft revision naming
+    them, their link working again, and the email that names them. (revision,
+    its queued email). InvalidTransition while the interview has open edits."""
+    with transaction.atomic():
+        revision = Revision.ask_to_revisit(interview, questions, note=note, by=by)
+        invitation = Invitation.reopen_for(interview, email=email, days=days, created_by=by)
+        return revision, emails.send_revisit(revision, invitation, questions)
+
+
 # --- Mail -----------------------------------------------------------------------------
 
 
@@ -311,6 +321,9 @@ class DraftWorkspace:
     def profile_initial(self):
         return {}
 
+    def revisit_question_ids(self):
+        return set()
+
     @property
     def license(self):
         return self.interview.license
@@ -362,6 +375,10 @@ class RevisionWorkspace:
 
     def profile_initial(self):
         return self.revision.profile if self.revision else {}
+
+    def revisit_question_ids(self):
+        """The questions the editors asked the mentor to revisit, if they did."""
+        return self.revision.revisit_question_ids() if self.revision else set()
 
     @property
     def license(self):

@@ -9,7 +9,7 @@ way (the admin's inline, a cascade) is its own change.
 
 import threading
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from . import upkeep
@@ -44,6 +44,11 @@ def tagging_row_changed(sender, instance, **kwargs):
 @receiver(post_save, sender=Answer)
 def answer_saved(sender, instance, created, **kwargs):
     upkeep.answer_saved(instance, created)
+
+
+@receiver(pre_delete, sender=Answer)
+def answer_deleting(sender, instance, **kwargs):
+    upkeep.answer_deleting(instance)
 
 
 @receiver(post_delete, sender=Answer)

@@ -28,6 +28,7 @@ INDEX_PAGES = [
     "interviews:mentor-list",
     "interviews:question-list",
     "interviews:lesson-list",
+    "interviews:resource-list",
 ]
 
 
@@ -68,7 +69,7 @@ class PublicSitemap(Sitemap):
 
 
 class IndexSitemap(PublicSitemap):
-    """The home page and the three indexes change whenever published content does."""
+    """The home page and the indexes change whenever published content does."""
 
     def count(self):
         return len(INDEX_PAGES)

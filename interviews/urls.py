@@ -23,6 +23,16 @@ urlpatterns = [
         public_page(views.AnswerDetailView.as_view()),
         name="answer-detail",
     ),
+    path(
+        "mentors/<slug:slug>/<slug:question_slug>/versions/",
+        public_page(views.AnswerVersionListView.as_view()),
+        name="answer-versions",
+    ),
+    path(
+        "mentors/<slug:slug>/<slug:question_slug>/versions/<int:number>/",
+        public_page(views.AnswerVersionDetailView.as_view()),
+        name="answer-version",
+    ),
     path("questions/", public_page(views.QuestionListView.as_view()), name="question-list"),
     path(
         "questions/<slug:slug>/",
@@ -35,12 +45,15 @@ urlpatterns = [
         "lessons/<slug:slug>/", public_page(views.LessonDetailView.as_view()), name="lesson-detail"
     ),
     path("lessons/<slug:slug>/feed/", public_page(feeds.LessonFeed()), name="lesson-feed"),
+    path("resources/", public_page(views.ResourceListView.as_view()), name="resource-list"),
     path("search/", public_page(views.SearchView.as_view()), name="search"),
     path("compare/", public_page(views.compare), name="compare"),
     path("feed/", public_page(feeds.LatestInterviewsFeed()), name="feed"),
     path("sitemap.xml", public_page(sitemaps.index), name="sitemap"),
     path("sitemap-<slug:section>.xml", public_page(sitemaps.section), name="sitemap-section"),
     path("robots.txt", public_page(views.robots_txt), name="robots"),
+    path("favicon.ico", views.favicon, name="favicon"),
+    path("manifest.webmanifest", views.web_manifest, name="web-manifest"),
     # Not a public_page: it reads the files' state, which changes after a
     # rebuild in the worker, not with the content's cache generation.
     path("data/", views.data_page, name="data"),

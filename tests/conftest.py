@@ -48,6 +48,15 @@ def immediate_tasks(settings, request):
 
 
 @pytest.fixture(autouse=True)
+def media_root(settings, tmp_path_factory):
+    """Files a test writes through the default storage (share images drawn
+    after a commit, photos, the dataset) land in a folder of its own, never
+    in the project's media/."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Admin login counts live in the cache; every test starts without any."""
     from django.core.cache import cache

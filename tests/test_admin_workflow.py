@@ -148,7 +148,8 @@ def test_editor_reviews_edits_side_by_side_and_approves(
     )
     url = reverse("admin:interviews_interview_revision", args=[interview.pk])
     page = editor_client.get(url).content.decode()
-    assert "<del>Old</del>" in page and "<ins>New</ins>" in page
+    assert '<del><span class="visually-hidden">[removed: </span>Old<' in page
+    assert '<ins><span class="visually-hidden">[added: </span>New<' in page
 
     editor_client.post(url, {"decision": "approve", "note": "Thanks!"})
 

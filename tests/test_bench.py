@@ -111,6 +111,7 @@ def test_the_filtered_rows_use_the_two_lessons_most_used_on_the_middle_question(
     question_rows = [path for path in pages.values() if "?tag=" in path]
     assert question_rows == [f"{middle}?tag=common&tag=second"]
     assert pages["API answers, 2 lessons"] == "/api/v1/answers/?lesson=common&lesson=second"
+    assert pages["resources"] == "/resources/"  # beside the question page it should match
     for path in pages.values():
         assert client.get(path).status_code == 200, path
 
@@ -210,7 +211,15 @@ def test_a_short_run_against_gunicorn_writes_the_table(questions, tmp_path):
     )
     report = output.read_text()
     assert "| page | page cache | req/s |" in report, completed.stdout + completed.stderr
-    names = ("static CSS file", "home", "question, 2 lessons", "mentor", "lessons", "search")
+    names = (
+        "static CSS file",
+        "home",
+        "question, 2 lessons",
+        "resources",
+        "mentor",
+        "lessons",
+        "search",
+    )
     for name in (*names, "API answers, 2 lessons"):
         assert f"| {name} (`" in report
     assert report.count("| on |") == report.count("| off |") == 10

@@ -178,7 +178,7 @@ def test_demo_content_round_trips(questions, tmp_path):
     call_command("import_interviews", str(first), stdout=io.StringIO())
     export(second)
 
-    assert len(files(first)) == 9
+    assert len(files(first)) == 10
     assert files(second) == files(first)
 
 

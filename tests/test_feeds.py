@@ -4,6 +4,7 @@ import xml.etree.ElementTree as ET
 from datetime import datetime
 
 import pytest
+from django.utils import timezone
 from django.utils.html import escape
 
 from tests.factories import (
@@ -186,3 +187,102 @@ def test_lesson_feeds_follow_the_lesson_pages_rules(client, questions):
     lesson.save()
     moved = client.get("/lessons/old-name/feed/")
     assert (moved.status_code, moved["Location"]) == (301, "/lessons/new-name/feed/")
+
+
+# --- Updates: an approved revision is an update, not a new entry ------------------------
+
+
+def update(answer, text, editor):
+    """Approve a revision of `answer`'s interview that rewrites it to `text`."""
+    from interviews import services
+    from interviews.models import Revision
+
+    revision = Revision.start_from(answer.interview)
+    revision.answers.filter(question=answer.question).update(body=text)
+    revision.submit()
+    services.approve_revision(revision, by=editor)
+    answer.refresh_from_db()
+    return answer
+
+
+def entry_by(feed, author):
+    return next(e for e in entries(feed) if e.find(f"{ATOM}author/{ATOM}name").text == author)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/questions/{question}/feed/",
+        "/lessons/retraining/feed/",
+        "/mentors/{mentor}/feed/",
+    ],
+)
+def test_an_updated_answer_is_an_update_in_the_answer_feeds(client, questions, editor, url):
+    older = answer_by("Older Mentor", questions[0], "Retrain weekly.", ["retraining"])
+    older.interview.published_at -= timezone.timedelta(days=30)
+    older.interview.save()
+    AnswerFactory(interview=older.interview, question=questions[1], body="Other.")
+    answer_by("Newer Mentor", questions[0], "Retrain when it drifts.", ["retraining"])
+    url = url.format(question=questions[0].slug, mentor=older.interview.mentor.slug)
+    before = next(
+        e
+        for e in entries(parse(client, url))
+        if e.find(f"{ATOM}link").get("href").endswith(older.get_absolute_url())
+    )
+
+    older = update(older, "Retrain *when the data drifts*.", editor)
+    feed = parse(client, url)
+
+    entry = entries(feed)[0]  # first: its update is the latest change
+    assert entry.find(f"{ATOM}link").get("href").endswith(older.get_absolute_url())
+    assert text(entry, "id") == text(before, "id")  # the same entry
+    assert text(entry, "published") == text(before, "published")
+    assert datetime.fromisoformat(text(entry, "updated")) >= older.revised_at
+    assert datetime.fromisoformat(text(entry, "updated")) > datetime.fromisoformat(
+        text(before, "updated")
+    )
+    assert text(entry, "title").startswith("Updated: ")
+    assert not text(before, "title").startswith("Updated")
+    assert text(entry, "summary").startswith(f"Updated on {older.revised_at:%-d %B %Y}. Retrain")
+    assert "<em>when the data drifts</em>" in entry.find(f"{ATOM}content").text
+    others = [e for e in entries(feed) if e is not entry]
+    assert not any(text(e, "title").startswith("Updated") for e in others)
+
+
+def test_an_updated_interview_is_an_update_in_the_new_interviews_feed(client, questions, editor):
+    older = answer_by("Older Mentor", questions[0], "Retrain weekly.")
+    older.interview.published_at -= timezone.timedelta(days=30)
+    older.interview.save()
+    answer_by("Newer Mentor", questions[0], "Something new.")
+    before = entry_by(parse(client, "/feed/"), "Older Mentor")
+    assert authors(parse(client, "/feed/")) == ["Newer Mentor", "Older Mentor"]
+
+    update(older, "Retrain when it drifts.", editor)
+    feed = parse(client, "/feed/")
+
+    assert authors(feed) == ["Older Mentor", "Newer Mentor"]  # by the update's date
+    entry = entry_by(feed, "Older Mentor")
+    assert text(entry, "id") == text(before, "id")
+    assert text(entry, "published") == text(before, "published")
+    assert text(entry, "updated") > text(before, "updated")
+    assert text(entry, "title") == f"Updated: {text(before, 'title')}"
+    assert text(entry, "summary").endswith(f"Changed answers: {questions[0].title}.")
+    assert text(entry, "summary").startswith("Updated on ")
+    assert not text(entry_by(feed, "Newer Mentor"), "title").startswith("Updated")
+
+
+def test_feeds_hold_the_latest_changes_when_there_are_more_than_fit(client, questions, editor):
+    from interviews import feeds
+
+    first = answer_by("First Mentor", questions[0], "Old news.")
+    first.interview.published_at -= timezone.timedelta(days=400)
+    first.interview.save()
+    for n in range(feeds.FEED_ITEMS):
+        answer_by(f"Newer Mentor{n}", questions[0])
+    assert "First Mentor" not in authors(parse(client, f"/questions/{questions[0].slug}/feed/"))
+
+    update(first, "News again.", editor)
+
+    question_feed = authors(parse(client, f"/questions/{questions[0].slug}/feed/"))
+    assert len(question_feed) == feeds.FEED_ITEMS and question_feed[0] == "First Mentor"
+    assert authors(parse(client, "/feed/"))[0] == "First Mentor"

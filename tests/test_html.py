@@ -1,18 +1,33 @@
-"""Every page type is valid HTML: html5lib (the WHATWG parsing algorithm) in
-strict mode finds no parse error, no id is used twice, every id a label or
-ARIA attribute points to exists, and the outline is sound: `lang` set, one
-h1, headings never skipping a level, images with alternative text."""
+"""Every page type is valid HTML, to two judges, on the server-state pages too.
+
+The W3C Nu HTML checker (vnu.jar, see tools/vnu.py) reads every page in one
+run. And html5lib (the WHATWG parsing algorithm) in strict mode finds no
+parse error, no id is used twice, every id a label or ARIA attribute points
+to exists, and the outline is sound: `lang` set, one h1, headings never
+skipping a level, images with alternative text."""
 
 import itertools
+import os
 import re
+from unittest import mock
 
 import html5lib
 import pytest
-from django.test import Client
+from django.db import OperationalError
+from django.test import Client, override_settings
+from django.urls import reverse
 
 from interviews.forms import AnswersForm
 from interviews.models import Question
-from tests.browser.site import PAGE_TYPES, STATUS, build_demo_site, paths
+from interviews.views import HomeView
+from tests.browser.site import (
+    PAGE_TYPES,
+    SERVER_STATE_PAGE_TYPES,
+    STATUS,
+    build_demo_site,
+    paths,
+)
+from tools import vnu
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +53,35 @@ def fetch_every_page_type(site):
         else:
             response = client.get(urls[name])
         pages[name] = (response.status_code, response.content.decode())
+    for name in SERVER_STATE_PAGE_TYPES:
+        response = fetch_server_state_page(name)
+        pages[name] = (response.status_code, response.content.decode())
     return pages
+
+
+def fetch_server_state_page(name):
+    """A page that needs the server put into a state first (as site.py's browser does)."""
+    client = Client(raise_request_exception=False)
+    nomination = {"name": "Someone", "email": "someone@example.com", "pitch": "Lessons. " * 20}
+    if name == "too-large":
+        with override_settings(MAX_REQUEST_BYTES=200):
+            return client.post("/submit/", nomination)
+    if name == "rate-limited":
+        with override_settings(NOMINATION_RATE_LIMIT=0):
+            return client.post("/submit/", nomination)
+    if name == "admin-login-limited":
+        with override_settings(ADMIN_LOGIN_MAX_FAILURES=0):
+            return client.post(
+                reverse("admin:login"), {"username": "nobody@example.com", "password": "not it"}
+            )
+
+    def fail(*args, **kwargs):
+        if name == "unavailable":
+            raise OperationalError("the database is unreachable")
+        raise RuntimeError("a bug, on purpose")
+
+    with mock.patch.object(HomeView, "get", fail), override_settings(DEBUG=False):
+        return client.get("/")
 
 
 def problems(html):
@@ -100,6 +143,50 @@ def test_every_page_type_is_valid_html(questions):
         if issues := problems(html):
             found[name] = issues
     assert found == {}
+
+
+def nu_checker():
+    """Skip (locally) or fail (in CI, where .ci/run installs them) without Java and vnu.jar."""
+    if why := vnu.missing():
+        if os.environ.get("CI"):
+            pytest.fail(f"{why}; .ci/run should have installed it.")
+        pytest.skip(f"{why} - the Nu HTML checker test is skipped.")
+
+
+def nu_errors(pages, directory):
+    """The Nu checker's errors for {name: html}, as 'name:line: message' lines.
+
+    Every page goes to one run of vnu.jar: starting the JVM is what is slow.
+    """
+    files = []
+    for name, html in pages.items():
+        path = directory / f"{name}.html"
+        path.write_text(html)
+        files.append(path)
+    return [
+        f"{os.path.basename(error['file']).removesuffix('.html')}:{error['line']}: "
+        f"{error['message']} near {error['extract']!r}"
+        for error in vnu.check(files)
+    ]
+
+
+def test_every_page_type_is_valid_html_to_the_nu_checker(questions, tmp_path):
+    nu_checker()
+    site = build_demo_site()
+    pages = {}
+    for name, (status, html) in fetch_every_page_type(site).items():
+        assert status == STATUS.get(name, 200), name
+        pages[name] = html
+    assert nu_errors(pages, tmp_path) == []
+
+
+def test_the_nu_checker_reports_page_line_and_message(tmp_path):
+    nu_checker()
+    good = "<!doctype html><html lang=en><title>t</title><p>fine</p>"
+    bad = "<!doctype html><html lang=en><title>t</title>\n<p hx-get=/x>a</p>"
+    errors = nu_errors({"good": good, "bad": bad}, tmp_path)
+    assert len(errors) == 1
+    assert errors[0].startswith("bad:2: Attribute “hx-get” not allowed")
 
 
 @pytest.mark.parametrize(

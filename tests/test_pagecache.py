@@ -234,4 +234,5 @@ def test_saving_a_public_answer_invalidates_the_cached_pages_once(
     answer.body = "Changed."
     with django_capture_on_commit_callbacks() as callbacks:
         answer.save()
-    assert [callback.__name__ for callback in callbacks] == ["new_generation"]
+    # (The other hook is the share image's refresh, tests/test_share_images.py.)
+    assert [callback.__name__ for callback in callbacks] == ["new_generation", "_enqueue_pending"]

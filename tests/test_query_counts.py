@@ -5,7 +5,10 @@ data."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from interviews import share
+from interviews.models import Answer, AnswerVersion, Interview
 from tests.factories import AnswerFactory, MentorFactory, PublishedInterviewFactory
 
 pytestmark = pytest.mark.django_db
@@ -14,14 +17,25 @@ pytestmark = pytest.mark.django_db
 PAGES = {
     "/": 3,  # latest interviews, questions with counts, lessons in use
     "/mentors/": 2,  # count, page
-    "{mentor}": 2,  # interview and mentor, answers with their lessons
+    "{mentor}": 3,  # interview and mentor, answers with their lessons, earlier versions
     "{answer}": 3,  # answer with its lessons, the interview's answers, related ones
+    "{answer}versions/": 2,  # the answer, its earlier versions
+    "{answer}versions/1/": 2,  # the answer, the version and the next
     "/questions/": 1,  # questions with their stored counts
-    "{question}": 3,  # the questions asked (this one too), page, question's lessons
-    "{question}?tag=common&tag=second": 5,  # + active lessons, ids (the count)
+    # the questions asked (this one too), page, question's lessons, its most
+    # cited resources, its answers by year
+    "{question}": 5,
+    "{question}?tag=common&tag=second": 8,  # + active lessons, ids (the count), narrowing
     "/lessons/": 1,  # lessons in use with their stored counts
-    "/lessons/common/": 4,  # active lessons, ids, page, narrowing
-    "/lessons/common/?tag=second": 4,
+    "/lessons/common/": 5,  # active lessons, ids, page, narrowing, most cited resources
+    "/lessons/common/?tag=second": 5,
+    "/resources/": 5,  # page with its citing answers, count, sites, lessons, questions
+    "/resources/?page=2": 5,
+    "/resources/?host=github.com": 5,
+    # the question, its stored totals (for the count and the sites), page, lessons, questions
+    "/resources/?question={question_slug}": 5,
+    "/resources/?tag=common&tag=second": 5,  # the lessons, their answers' totals, ...
+    "/resources/?question={question_slug}&tag=common": 6,
     "/search/?q=baseline": 4,  # ids, page, question facets, lesson facets
     "/search/?q=baseline&tag=common": 5,  # + active lessons
     "/search/?q=nothingmatches": 2,  # ids, then whether they were all stop words
@@ -58,7 +72,8 @@ API = {
 
 
 def build(mentors, questions):
-    """`mentors` published mentors answering eight questions, with lessons."""
+    """`mentors` published mentors answering eight questions, with lessons;
+    each updated a few answers (the more mentors, the more updates)."""
     for n in range(mentors):
         interview = PublishedInterviewFactory(mentor=MentorFactory(name=f"Counted Mentor{n}"))
         for question in questions[:8]:
@@ -66,10 +81,36 @@ def build(mentors, questions):
             AnswerFactory(
                 interview=interview,
                 question=question,
-                body=f"Start from a baseline, then iterate ({n}).",
+                body=f"Start from a baseline, then iterate ({n}): see [the guide]"
+                f"(https://example.org/guide/{n % 3}), [a tool](https://github.com/tool/{n}) "
+                f"and [{question.slug}](https://example.org/{question.slug}).",
                 lessons=lessons,
             )
+        for question in questions[1:4]:
+            add_versions(interview.answers.get(question=question), mentors // 2)
+    # The counted pages point at their share images (drawn here: the worker's
+    # refresh runs after a commit, which these tests never make).
+    assert share.refresh_rows(share.ANSWERS, interview.answers.values_list("pk", flat=True)) == 8
+    assert share.refresh_rows(share.INTERVIEWS, [interview.pk]) == 1
     return interview
+
+
+def add_versions(answer, count):
+    """`count` earlier versions of `answer`, as approved updates leave them."""
+    now = timezone.now()
+    AnswerVersion.objects.bulk_create(
+        AnswerVersion(
+            answer=answer,
+            number=number,
+            body=f"Version {number}.",
+            body_html=f"<p>Version {number}.</p>",
+            public_from=now - timezone.timedelta(days=count - number + 1),
+            public_until=now - timezone.timedelta(days=count - number),
+        )
+        for number in range(1, count + 1)
+    )
+    Answer.objects.filter(pk=answer.pk).update(revised_at=now)
+    Interview.objects.filter(pk=answer.interview_id).update(revised_at=now)
 
 
 def query_counts(client, interview, question):
@@ -80,6 +121,7 @@ def query_counts(client, interview, question):
             mentor=interview.mentor.get_absolute_url(),
             answer=answer.get_absolute_url(),
             question=question.get_absolute_url(),
+            question_slug=question.slug,
         )
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
@@ -89,8 +131,11 @@ def query_counts(client, interview, question):
 
 
 @pytest.mark.parametrize("mentors", [2, 12])
-def test_every_public_page_makes_a_fixed_number_of_queries(client, questions, mentors, settings):
+def test_every_public_page_makes_a_fixed_number_of_queries(
+    client, questions, mentors, settings, monkeypatch
+):
     settings.ANSWERS_PER_PAGE = 50  # every answer on one page at both sizes
+    monkeypatch.setattr("interviews.views.resources.RESOURCES_PER_PAGE", 2)  # several pages
     settings.SEARCH_RESULTS_PER_PAGE = 50
     interview = build(mentors, questions)
     assert query_counts(client, interview, questions[2]) == PAGES

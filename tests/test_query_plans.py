@@ -23,6 +23,9 @@ GROWING = {
     "interviews_interview",
     "interviews_mentor",
     "interviews_lessonuse",
+    "interviews_citation",
+    "interviews_resource",
+    "interviews_questionresource",
 }
 
 
@@ -70,6 +73,8 @@ def scale(questions):
         "mentor": mentor.get_absolute_url(),
         "answer": f"{mentor.get_absolute_url()}{question.slug}/",
         "lesson": f"/lessons/{common}/",
+        "resources_question": f"/resources/?question={question.slug}",
+        "resources_lessons": f"/resources/?tag={common}&tag={second}",
     }
 
 
@@ -92,6 +97,13 @@ EXPECTED = {
     "/feed/": set(),  # its 30 newest are half the interviews here: any plan is fine
     "/lessons/start-simple/feed/": {"tagged_answer_lesson_idx", "answer_public_newest_idx"},
     "/sitemap.xml": {"answer_public_updated_idx"},
+    "/resources/": {"resource_ranked_idx"},
+    "/resources/?host=github.com": {"resource_host_ranked_idx"},
+    "{resources_question}": {
+        "question_resource_idx",
+        "interviews_questionresource_question_id_c197053f",
+    },
+    "{resources_lessons}": {"answer_public_lessons_idx"},
 }
 
 

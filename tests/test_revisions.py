@@ -76,7 +76,9 @@ def test_approving_replaces_the_live_text_keeping_lessons(client, published, que
         questions[0].text in labels and questions[1].text in labels and questions[2].text in labels
     )
     first = next(c for c in changes if c.label == questions[0].text)
-    assert "<del>Original</del>" in first.old_html and "<ins>Edited</ins>" in first.new_html
+    assert '[removed: </span>Original<span class="visually-hidden">]</span></del>' in first.old_html
+    assert '[added: </span>Edited<span class="visually-hidden">]</span></ins>' in first.new_html
+    assert "<ins>" not in first.old_html and "<del>" not in first.new_html
 
     revision.approve(by=editor, note="Thanks")
 

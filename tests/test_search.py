@@ -235,7 +235,7 @@ def test_every_page_has_a_search_box(client, questions):
     ]
     for url in urls:
         html = client.get(url).content.decode()
-        assert f'role="search" action="{SEARCH}"' in html, url
+        assert f'role="search" aria-label="Site search" action="{SEARCH}"' in html, url
         assert 'for="site-search-q"' in html and 'name="q"' in html, url
 
 

@@ -22,6 +22,7 @@ def test_pages_carry_the_security_headers(client):
     assert directives["style-src"] == "'self'"
     assert directives["object-src"] == "'none'"
     assert directives["frame-ancestors"] == "'none'"
+    assert directives["manifest-src"] == "'self'"  # the web app manifest
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Content-Type-Options"] == "nosniff"

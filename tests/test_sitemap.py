@@ -50,7 +50,7 @@ def test_sitemap_lists_every_public_page_and_each_answers_200(client, questions)
 
     pages = sitemap(client)
 
-    assert {"/", "/mentors/", "/questions/", "/lessons/"} <= set(pages)
+    assert {"/", "/mentors/", "/questions/", "/lessons/", "/resources/"} <= set(pages)
     assert visible.interview.mentor.get_absolute_url() in pages
     assert {q.get_absolute_url() for q in questions} <= set(pages)
     assert follow_up.get_absolute_url() in pages
@@ -61,7 +61,7 @@ def test_sitemap_lists_every_public_page_and_each_answers_200(client, questions)
         assert hidden.get_absolute_url() not in pages
     assert "/lessons/draft-lesson/" not in pages and "/lessons/gone/" not in pages
     assert retired.get_absolute_url() not in pages
-    assert len(pages) == 4 + 1 + 17 + 1 + 2
+    assert len(pages) == 5 + 1 + 17 + 1 + 2
     for path, lastmod in pages.items():
         assert client.get(path).status_code == 200, path
         assert date.fromisoformat(lastmod), path
@@ -139,6 +139,6 @@ def test_sections_are_split_into_pages(client, questions, monkeypatch):
     locations = [urlsplit(e.find(f"{NS}loc").text) for e in index.findall(f"{NS}sitemap")]
     answer_pages = [loc for loc in locations if loc.path == "/sitemap-answers.xml"]
     assert [loc.query for loc in answer_pages] == ["", "p=2", "p=3"]  # 24 answers, 10 a page
-    assert len(sitemap(client)) == 4 + 3 + 16 + 24
+    assert len(sitemap(client)) == 5 + 3 + 16 + 24
     assert client.get("/sitemap-answers.xml?p=4").status_code == 404
     assert client.get("/sitemap-nothing.xml").status_code == 404

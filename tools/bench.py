@@ -110,6 +110,8 @@ def pick_pages(query):
         ("home", "/"),
         ("question", question.get_absolute_url()),
         (f"question, {len(lessons)} lessons", f"{question.get_absolute_url()}?{tags}"),
+        # As fast as a question page is the target (issue 16): the most cited first.
+        ("resources", "/resources/"),
         ("mentor", mentor.get_absolute_url()),
         ("lessons", "/lessons/"),
         ("search", f"/search/?q={query}"),
@@ -148,13 +150,14 @@ def query_words(count=NEW_QUERY_WORDS, sample=2000):
 
 
 def data_size():
-    from interviews.models import Answer, Interview, Lesson, TaggedAnswer
+    from interviews.models import Answer, Citation, Interview, Lesson, TaggedAnswer
 
     return {
         "mentors": Interview.objects.published().count(),
         "answers": Answer.objects.published().count(),
         "lessons": Lesson.objects.public().count(),
         "lesson tags": TaggedAnswer.objects.count(),
+        "citations": Citation.objects.count(),
     }
 
 

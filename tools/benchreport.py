@@ -2,7 +2,8 @@
 
 `render()` turns wrk's results into one Markdown table with a pass/fail
 column; `write()` puts it into docs/performance.md between the bench
-markers, leaving the rest of the file (the query plans) as it is.
+markers (or another tool's report between its own), leaving the rest of the
+file (the query plans) as it is.
 """
 
 import contextlib
@@ -114,16 +115,17 @@ def render(rows, memory, problems, facts, targets):
     return "\n".join(lines), failures
 
 
-def write(path, report):
-    """Replace the text between the bench markers of `path` (adding them if missing)."""
-    block = f"{START}\n{report}\n{END}"
+def write(path, report, start=START, end=END, heading="Benchmark"):
+    """Replace the text between the `start` and `end` markers of `path` (the
+    bench's, unless told), adding them under `heading` if missing."""
+    block = f"{start}\n{report}\n{end}"
     text = path.read_text() if path.exists() else "# Performance\n"
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        _, after = rest.split(END, 1)
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        _, after = rest.split(end, 1)
         text = before + block + after
     else:
-        text = text.rstrip("\n") + "\n\n## Benchmark\n\n" + block + "\n"
+        text = text.rstrip("\n") + f"\n\n## {heading}\n\n" + block + "\n"
     path.write_text(text)
 
 

@@ -11,7 +11,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from .. import services
+from ..forms import RevisitForm
 from ..models import TRANSITIONS, Answer, Interview, InterviewEvent, InvalidTransition, Revision
+from .collecting import announce_link
 from .importing import import_view
 
 
@@ -212,6 +214,11 @@ class InterviewAdmin(admin.ModelAdmin):
                 name="interviews_interview_revision",
             ),
             path(
+                "<path:object_id>/revisit/",
+                view(self.revisit_view),
+                name="interviews_interview_revisit",
+            ),
+            path(
                 "<path:object_id>/preview/",
                 view(self.preview_view),
                 name="interviews_interview_preview",
@@ -307,6 +314,45 @@ class InterviewAdmin(admin.ModelAdmin):
             "changes": revision.changes(),
         }
         return TemplateResponse(request, "admin/interviews/interview/revision.html", context)
+
+    def revisit_view(self, request, object_id):
+        """Ask a published mentor to revisit chosen questions: their link, and an
+        email naming them; what they send comes back as edits to review."""
+        interview = self._interview_or_404(request, object_id)
+        if not interview.is_public:
+            self.message_user(
+                request, "Only a published interview can be revisited.", messages.WARNING
+            )
+            return redirect("admin:interviews_interview_change", interview.pk)
+        open_revision = interview.revisions.filter(status__in=Revision.OPEN).first()
+        form = RevisitForm(interview, request.POST if request.method == "POST" else None)
+        if open_revision is None and form.is_bound and form.is_valid():
+            data = form.cleaned_data
+            try:
+                revision, email = services.ask_to_revisit(
+                    interview,
+                    list(data["questions"]),
+                    email=data["email"],
+                    note=data["note"].strip(),
+                    days=data["days"],
+                    by=request.user,
+                )
+            except InvalidTransition as exc:  # a revision opened meanwhile
+                form.add_error(None, str(exc))
+            else:
+                titles = ", ".join(q.title for q in data["questions"])
+                self.log_change(request, interview, f"Asked to revisit: {titles}")
+                announce_link(request, revision.interview.invitation, email)
+                return redirect("admin:interviews_interview_change", interview.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Ask {interview.mentor} to revisit questions",
+            "opts": self.model._meta,
+            "interview": interview,
+            "form": form,
+            "open_revision": open_revision,
+        }
+        return TemplateResponse(request, "admin/interviews/interview/revisit.html", context)
 
     def import_view(self, request):
         return import_view(self, request)

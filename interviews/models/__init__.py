@@ -4,9 +4,11 @@
 - lessons: lesson tags, their old slugs, the tagging rows
 - counts: stored counts of published answers (per question, per lesson)
 - workflow: the editors' transitions and their audit trail
-- revisions: a mentor's edits after publishing, reviewed before going live
+- revisions: a mentor's edits after publishing, reviewed before going live, and
+  the answers' earlier versions they replace
 - collecting: invitation links, nominations, rate limits
 - following: readers who follow new interviews and answers by email
+- resources: the links answers cite, with stored counts
 - imports: uploaded files waiting between the admin's import preview and import
 - mail: the outbox, every email until it is delivered
 """
@@ -18,13 +20,22 @@ from .following import BadFollowLink, Subscriber
 from .imports import ImportUpload
 from .lessons import Lesson, LessonRedirect, TaggedAnswer
 from .mail import OutgoingEmail
-from .revisions import Revision, RevisionAnswer
+from .resources import (
+    Citation,
+    QuestionResource,
+    Resource,
+    record_citations,
+    refresh_resource_counts,
+)
+from .revisions import AnswerVersion, Revision, RevisionAnswer
 from .workflow import TRANSITIONS, InterviewEvent, InvalidTransition
 
 __all__ = [
     "TRANSITIONS",
     "Answer",
+    "AnswerVersion",
     "BadFollowLink",
+    "Citation",
     "ImportUpload",
     "Interview",
     "InterviewEvent",
@@ -38,12 +49,16 @@ __all__ = [
     "Nomination",
     "OutgoingEmail",
     "Question",
+    "QuestionResource",
     "RateLimitWindow",
+    "Resource",
     "Revision",
     "RevisionAnswer",
     "Subscriber",
     "TaggedAnswer",
     "TamperedLink",
+    "record_citations",
     "refresh_counts",
+    "refresh_resource_counts",
     "unique_slug",
 ]

@@ -98,6 +98,24 @@ class Invitation(models.Model):
                 created_by=created_by,
             )
 
+    @classmethod
+    def reopen_for(cls, interview, *, email, days=None, created_by=None):
+        """The interview's link, sent to `email` and working for at least `days`
+        more days; made now for an interview that has none (an imported one)."""
+        invitation = cls.objects.filter(interview=interview).first()
+        if invitation is None:
+            return cls.objects.create(
+                interview=interview,
+                email=email,
+                expires_at=link_expiry(days),
+                created_by=created_by,
+            )
+        if invitation.email != email:
+            invitation.email = email
+            invitation.save(update_fields=["email"])
+        invitation.reopen(days)
+        return invitation
+
     @property
     def token(self):
         return invitation_signer().sign(self.nonce)

@@ -28,7 +28,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Cast, Concat, JSONObject
+from django.db.models.functions import Cast, Coalesce, Concat, JSONObject
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
@@ -92,6 +92,30 @@ class InterviewQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by(F("published_at").desc(nulls_last=True), "-pk")
 
+    def latest_changes(self, limit):
+        """The `limit` interviews most recently published or updated, latest
+        first (`changed_at`): the new interviews feed. See AnswerQuerySet's."""
+        return latest_changes(self, self.newest_first(), limit)
+
+
+def latest_changes(queryset, newest, limit):
+    """`queryset`'s `limit` rows by when readers last saw them change (their
+    latest update, else their publication: `changed_at`), latest first.
+
+    Those are among the `limit` first of `newest` (the queryset newest
+    published first) and the `limit` latest updated, since an update always
+    follows the publication: two lists their indexes keep in order, where
+    sorting every row by the expression would read them all.
+    """
+    updated = queryset.filter(revised_at__isnull=False).order_by("-revised_at", "-pk")
+    return (
+        queryset.model.objects.filter(
+            Q(pk__in=newest.values("pk")[:limit]) | Q(pk__in=updated.values("pk")[:limit])
+        )
+        .annotate(changed_at=Coalesce("revised_at", "published_at"))
+        .order_by("-changed_at", "-pk")
+    )
+
 
 # What an answer card, its JSON-LD and its feed entry read (`for_display()`).
 CARD_FIELDS = (
@@ -100,6 +124,7 @@ CARD_FIELDS = (
     "body_html",
     "body_text",
     "published_at",
+    "revised_at",
     "updated_at",
     "question__slug",
     "question__text",
@@ -123,6 +148,12 @@ class AnswerQuerySet(models.QuerySet):
 
     def newest_first(self):
         return self.order_by(F("published_at").desc(nulls_last=True), "-pk")
+
+    def latest_changes(self, limit):
+        """The `limit` answers most recently published or updated, latest first
+        (`changed_at`): the feeds, where an update is news as a new answer is."""
+        # The order of answer_public_newest_idx (and answer_public_question_idx).
+        return latest_changes(self, self.order_by("-published_at", "-pk"), limit)
 
     def with_ids(self, ids):
         """These answers whose id is in `ids` (one array parameter, however many)."""
@@ -428,8 +459,20 @@ class Interview(InterviewWorkflow, models.Model):
         null=True, blank=True, help_text="When the mentor last saved their answers."
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
+    revised_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When an approved revision last changed an answer's text (its latest update).",
+    )
     version = models.PositiveIntegerField(
         default=1, editable=False, help_text="Bumped on every save, to refuse overwriting edits."
+    )
+    share_image = models.FileField(
+        max_length=200,
+        blank=True,
+        editable=False,
+        help_text="Its link-preview image in the default storage (share.py keeps it).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -455,6 +498,12 @@ class Interview(InterviewWorkflow, models.Model):
                 F("id").desc(),
                 name="interview_public_newest_idx",
                 condition=Q(status="published"),
+            ),
+            # The latest updates: the new interviews feed lists them beside new ones.
+            models.Index(
+                F("revised_at").desc(),
+                name="interview_public_revised_idx",
+                condition=Q(status="published", revised_at__isnull=False),
             ),
         ]
 
@@ -553,6 +602,20 @@ class Answer(models.Model):
         help_text="The interview's publication date while it is public, else empty "
         "(a copy, kept by Interview.save()).",
     )
+    revised_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When an approved revision last changed the text: set exactly when the "
+        "answer has earlier versions (AnswerVersion).",
+    )
+    share_image = models.FileField(
+        max_length=200,
+        blank=True,
+        db_default="",  # bulk loads (seed_scale's COPY) leave it out
+        editable=False,
+        help_text="Its link-preview image in the default storage (share.py keeps it).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -592,6 +655,13 @@ class Answer(models.Model):
                 fields=["-published_at", "-id"],
                 name="answer_public_newest_idx",
                 condition=Q(published_at__isnull=False),
+            ),
+            # The latest updates of public answers: the answer feeds list them
+            # beside new answers.
+            models.Index(
+                fields=["-revised_at"],
+                name="answer_public_revised_idx",
+                condition=Q(published_at__isnull=False, revised_at__isnull=False),
             ),
             # The latest edit of a public answer: the sitemap index's lastmod.
             models.Index(

@@ -1,9 +1,15 @@
 """Revisions: a mentor's edits to a published interview, reviewed by an editor
-before they replace the public text."""
+before they replace the public text; and the answers' earlier versions that
+approving them keeps (`AnswerVersion`).
+
+An editor may also ask a published mentor to revisit chosen questions
+(`Revision.ask_to_revisit`): a draft revision naming them, which the mentor's
+form opens on and which goes through the same review.
+"""
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 from django_cleanup import cleanup
 
@@ -53,6 +59,19 @@ class Revision(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     note = models.TextField(blank=True, help_text="The editor's note on approving or declining.")
+    revisit_questions = models.ManyToManyField(
+        "interviews.Question",
+        blank=True,
+        related_name="+",
+        help_text="The questions an editor asked the mentor to revisit.",
+    )
+    revisit_note = models.TextField(
+        blank=True, help_text="The editor's note asking the mentor to revisit them."
+    )
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    asked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -83,6 +102,48 @@ class Revision(models.Model):
                 for a in interview.answers.all()
             )
         return revision
+
+    @classmethod
+    def ask_to_revisit(cls, interview, questions, *, note="", by=None):
+        """A draft revision asking the mentor to revisit `questions` (their form
+        opens on them). Refused while the interview has open edits: one at a time."""
+        if not interview.is_public:
+            raise InvalidTransition("Only a published interview can be revisited.")
+        if not questions:
+            raise InvalidTransition("Choose at least one question to revisit.")
+        open_revision = interview.revisions.filter(status__in=cls.OPEN).first()
+        if open_revision is not None:
+            raise InvalidTransition(open_revision.open_message())
+        with transaction.atomic():
+            revision = cls.start_from(interview)
+            revision.revisit_note = note
+            revision.asked_by = by
+            revision.asked_at = timezone.now()
+            revision.save(update_fields=["revisit_note", "asked_by", "asked_at"])
+            revision.revisit_questions.set(questions)
+            titles = ", ".join(question.title for question in questions)
+            interview.record(
+                InterviewEvent.Action.REVISIT_ASKED, by=by, note=f"{titles}. {note}".strip()
+            )
+        return revision
+
+    def open_message(self):
+        """Why no second revision can start while this one is open, for editors."""
+        since = timezone.localtime(self.saved_at or self.asked_at or self.created_at)
+        if self.status == self.Status.SUBMITTED:
+            return (
+                f"The mentor's edits sent on {since:%d %b %Y} are waiting for review: "
+                "approve or decline them first."
+            )
+        who = "the editors' request to revisit questions" if self.asked_at else "their own edits"
+        return (
+            f"The mentor already has open edits ({who}, since {since:%d %b %Y}) that they have "
+            "not submitted yet: nothing new was created or sent."
+        )
+
+    def revisit_question_ids(self):
+        """The ids of the questions the mentor was asked to revisit, in no order."""
+        return {question.pk for question in self.revisit_questions.all()}
 
     @property
     def is_editable_by_mentor(self):
@@ -158,6 +219,11 @@ class Revision(models.Model):
             mentor.save()
             live = {a.question_id: a for a in interview.answers.all()}
             proposed = self.bodies()
+            now = timezone.now()
+            if self.keep_versions(
+                [a for qid, a in live.items() if proposed.get(qid, a.body) != a.body], now
+            ):
+                interview.revised_at = now
             # Answers the revision dropped are removed; changed ones keep their lessons.
             write_answer_texts(
                 live,
@@ -170,8 +236,38 @@ class Revision(models.Model):
             if self.license:
                 interview.license = self.license
             # A new version for the admin.
-            interview.save(update_fields=["updated_at", "license"])
+            interview.save(update_fields=["updated_at", "license", "revised_at"])
             interview.record(InterviewEvent.Action.REVISION_APPROVED, by=by, note=note)
+
+    def keep_versions(self, answers, now):
+        """Keep the public text of `answers` (about to be replaced) as their
+        earlier versions, and stamp the answers as updated `now` (saved with
+        their new text). An answer the revision removes keeps none: its
+        versions go with it. How many were kept."""
+        numbers = dict(
+            AnswerVersion.objects.filter(answer__in=answers)
+            .values("answer")
+            .annotate(last=Max("number"))
+            .values_list("answer", "last")
+        )
+        published_at = self.interview.published_at
+        AnswerVersion.objects.bulk_create(
+            AnswerVersion(
+                answer=answer,
+                number=numbers.get(answer.pk, 0) + 1,
+                body=answer.body,
+                body_html=answer.body_html,
+                # The text became public with the last update, else with the
+                # interview (or the answer, added by an approved revision later).
+                public_from=answer.revised_at or max(published_at, answer.created_at),
+                public_until=now,
+                replaced_by=self,
+            )
+            for answer in answers
+        )
+        for answer in answers:
+            answer.revised_at = now
+        return len(answers)
 
     def decline(self, by, note=""):
         if self.status != self.Status.SUBMITTED:
@@ -202,3 +298,39 @@ class RevisionAnswer(models.Model):
 
     def __str__(self):
         return f"Revised answer #{self.pk}"
+
+
+class AnswerVersion(models.Model):
+    """An answer's text as readers saw it before an approved revision replaced it.
+
+    Number 1 is the text first published; the answer itself is the newest.
+    Only approved revisions make versions: an editor's correction in the
+    admin changes the text in place.
+    """
+
+    answer = models.ForeignKey(
+        "interviews.Answer", on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField(help_text="1 for the first text published, then 2, …")
+    body = models.TextField(help_text="The Markdown as it was.")
+    body_html = models.TextField(help_text="The HTML readers saw.")
+    public_from = models.DateTimeField(help_text="When this text became the public one.")
+    public_until = models.DateTimeField(help_text="When an approved revision replaced it.")
+    replaced_by = models.ForeignKey(
+        Revision,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="replaced_versions",
+        help_text="The approved revision that replaced it.",
+    )
+
+    class Meta:
+        ordering = ["answer", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["answer", "number"], name="answer_version_one_per_number"
+            )
+        ]
+
+    def __str__(self):
+        return f"Version {self.number} of answer #{self.answer_id}"

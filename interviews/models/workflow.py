@@ -102,6 +102,7 @@ class InterviewEvent(models.Model):
         REVISION_SUBMITTED = "revision_submitted", "Edits submitted by the mentor"
         REVISION_APPROVED = "revision_approved", "Edits approved"
         REVISION_DECLINED = "revision_declined", "Edits declined"
+        REVISIT_ASKED = "revisit_asked", "Mentor asked to revisit questions"
         IMPORTED = "imported", "Imported"
 
     interview = models.ForeignKey(

@@ -1,6 +1,8 @@
 """Views, one module a topic; URLs import them from here.
 
-- browse, answers, search, crawlers: the public pages readers see
+- browse, answers, search: the public pages readers see
+- resources: the resources mentors cite (and the short lists other pages show)
+- crawlers: robots.txt, the favicon and the web app manifest
 - data: the open dataset's page
 - compare: two mentors side by side
 - submission: the mentor's answer form behind a personal link
@@ -9,7 +11,7 @@
 - rescue: pages for posts that could not be saved, handing back the text
 """
 
-from .answers import AnswerDetailView
+from .answers import AnswerDetailView, AnswerVersionDetailView, AnswerVersionListView
 from .browse import (
     HomeView,
     LessonDetailView,
@@ -20,16 +22,19 @@ from .browse import (
     QuestionListView,
 )
 from .compare import compare
-from .crawlers import robots_txt
+from .crawlers import favicon, robots_txt, web_manifest
 from .data import data_page
 from .following import follow, follow_confirm, follow_manage, follow_sent, follow_unsubscribe
 from .nomination import nominate, nominate_thanks
 from .rescue import csrf_failure
+from .resources import ResourceListView
 from .search import SearchView
 from .submission import autosave, live_preview, submission, submission_thanks
 
 __all__ = [
     "AnswerDetailView",
+    "AnswerVersionDetailView",
+    "AnswerVersionListView",
     "HomeView",
     "LessonDetailView",
     "LessonListView",
@@ -37,11 +42,13 @@ __all__ = [
     "MentorListView",
     "QuestionDetailView",
     "QuestionListView",
+    "ResourceListView",
     "SearchView",
     "autosave",
     "compare",
     "csrf_failure",
     "data_page",
+    "favicon",
     "follow",
     "follow_confirm",
     "follow_manage",
@@ -53,4 +60,5 @@ __all__ = [
     "robots_txt",
     "submission",
     "submission_thanks",
+    "web_manifest",
 ]

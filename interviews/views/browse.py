@@ -8,6 +8,7 @@ Everything readers see comes through the `published()` QuerySet methods.
 import re
 from collections import Counter
 from itertools import chain
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import F
@@ -18,10 +19,12 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .. import meta
+from .. import meta, share
 from ..meta import PageMetaMixin, describe
-from ..models import Answer, Interview, Lesson, Question
+from ..models import Answer, AnswerVersion, Interview, Lesson, Question
+from .cited import lesson_resources
 from .paging import CountedPaginator, IdPaginator
+from .practice import state_of_practice
 
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
 MAX_LESSON_FILTERS = 8
@@ -158,7 +161,8 @@ class MentorListView(PageMetaMixin, ListView):
 
 
 class MentorDetailView(PageMetaMixin, DetailView):
-    """One interview: 2 queries (interview and mentor, answers with their lessons)."""
+    """One interview: 3 queries (interview and mentor, answers with their lessons,
+    the earlier versions its updates replaced)."""
 
     template_name = "interviews/mentor_detail.html"
     context_object_name = "interview"
@@ -176,7 +180,24 @@ class MentorDetailView(PageMetaMixin, DetailView):
             .with_lesson_chips()
             .order_by("question__position", "question__pk")
         )
-        return super().get_context_data(mentor=self.object.mentor, answers=answers, **kwargs)
+        return super().get_context_data(
+            mentor=self.object.mentor, answers=answers, updates=self.updates(), **kwargs
+        )
+
+    def updates(self):
+        """The versions each approved update replaced, newest update first: the
+        template groups them by when they were replaced (one update each)."""
+        return list(
+            AnswerVersion.objects.filter(answer__interview=self.object)
+            .select_related("answer__question")
+            .only(
+                "number",
+                "public_until",
+                "answer__question__slug",
+                "answer__question__title",
+            )
+            .order_by("-public_until", "answer__question__position", "answer__question__pk")
+        )
 
     def page_meta(self, context):
         mentor = context["mentor"]
@@ -188,7 +209,12 @@ class MentorDetailView(PageMetaMixin, DetailView):
             "title": f"{mentor.name}, {mentor.headline}" if mentor.headline else mentor.name,
             "description": describe(f"{summary} {mentor.bio}"),
             "og_type": "profile",
-            "image": meta.absolute(self.request, mentor.photo.url if mentor.photo else ""),
+            **meta.share_image(
+                self.request,
+                self.object,
+                f"{mentor.name}: {share.interview_heading(count)}.",
+                fallback=mentor.photo.url if mentor.photo else "",
+            ),
             "json_ld": meta.profile_page_json_ld(
                 self.request, self.object, self.canonical_url(context)
             ),
@@ -217,9 +243,11 @@ class QuestionDetailView(FilteredAnswersMixin, LessonFilterMixin, PageMetaMixin,
     """Every published answer to one question, paginated, optionally by lesson.
 
     Queries: the questions asked (for previous/next, and usually this one:
-    a follow-up is one more), the page with its answers' lessons, the lessons
-    to filter or narrow by; when filtering, also the active lessons and the
-    matching ids (the count otherwise comes from the question's stored count).
+    a follow-up is one more), the page with its answers' lessons, the
+    question's lessons (to filter by, and for its state of practice), its
+    most cited resources and its answers by year (practice.py); when
+    filtering, also the active lessons, the matching ids (the count otherwise
+    comes from the question's stored count) and the lessons to narrow by.
     """
 
     template_name = "interviews/question_detail.html"
@@ -266,6 +294,9 @@ class QuestionDetailView(FilteredAnswersMixin, LessonFilterMixin, PageMetaMixin,
             index = sequence.index(self.question)
             previous_question = sequence[index - 1] if index > 0 else None
             next_question = sequence[index + 1] if index + 1 < len(sequence) else None
+        if not self.question.has_page:
+            raise Http404("No such question.")
+        lessons = list(self.question_lessons())
         context.update(
             question=self.question,
             number=sequence.index(self.question) + 1 if self.question in sequence else None,
@@ -275,10 +306,9 @@ class QuestionDetailView(FilteredAnswersMixin, LessonFilterMixin, PageMetaMixin,
             filter_path=self.request.path,
             narrowing_lessons=self.narrowing_lessons(self.filtered_lesson_ids)
             if self.active_lessons
-            else self.question_lessons(),
+            else lessons,
+            practice=state_of_practice(self.question, lessons),
         )
-        if not self.question.has_page:
-            raise Http404("No such question.")
         return context
 
     def question_lessons(self, limit=24):
@@ -306,7 +336,8 @@ class QuestionDetailView(FilteredAnswersMixin, LessonFilterMixin, PageMetaMixin,
 
 
 class LessonListView(FilteredAnswersMixin, LessonFilterMixin, PageMetaMixin, ListView):
-    """`/lessons/`: every lesson in use with counts; with `?tag=`, the answers."""
+    """`/lessons/`: every lesson in use with counts; with `?tag=`, the answers and
+    the resources they cite most (one more query)."""
 
     context_object_name = "answers"
     canonical_params = ("tag",)
@@ -333,6 +364,10 @@ class LessonListView(FilteredAnswersMixin, LessonFilterMixin, PageMetaMixin, Lis
         context["filter_path"] = reverse("interviews:lesson-list")
         if self.active_lessons:
             context["narrowing_lessons"] = self.narrowing_lessons(self.filtered_lesson_ids)
+            context["top_resources"] = lesson_resources(self.active_lessons)
+            context["resource_query"] = "?" + urlencode(
+                [("tag", lesson.slug) for lesson in self.active_lessons]
+            )
         else:
             # Plain values: hundreds of rows, shown as text (lesson_index_items).
             context["lessons"] = Lesson.objects.in_use().values("name", "slug", "answer_count")

@@ -38,3 +38,20 @@ class CountedPaginator(Paginator):
     @cached_property
     def count(self):
         return self.known_count() if callable(self.known_count) else self.known_count
+
+
+class LoadingPaginator(Paginator):
+    """Pages through a QuerySet of ids (`.values("pk")`); `load(page_ids)` gets
+    the page's slice of it, still a subquery, and returns that page's rows.
+
+    For rows whose columns cost something to compute (a subquery a row):
+    PostgreSQL computes them for every row an OFFSET skips, so the page's
+    ids are chosen from the index alone and only their rows computed.
+    """
+
+    def __init__(self, ids, per_page, load, **kwargs):
+        super().__init__(ids, per_page, **kwargs)
+        self.load = load
+
+    def _get_page(self, ids, number, paginator):
+        return super()._get_page(list(self.load(ids)), number, paginator)

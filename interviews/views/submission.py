@@ -67,6 +67,9 @@ def submission(request, token):
         workspace = services.workspace_for(interview)
         if workspace is None:
             return read_only(request, invitation, questions)
+        revisit = workspace.revisit_question_ids()
+        # The questions the editors asked to revisit come first; the rest follow.
+        questions.sort(key=lambda question: question.pk not in revisit)
 
         bodies = workspace.answer_bodies()
         initial = {AnswersForm.field_name(q): bodies.get(q.pk, "") for q in questions}
@@ -226,6 +229,7 @@ def form_page(request, invitation, workspace, profile_form, answers_form, previe
             "min_answers": settings.MENTOR_MIN_ANSWERS,
             "max_length": settings.MENTOR_ANSWER_MAX_LENGTH,
             "saved_message": saved_message(workspace.saved_at) if workspace.saved_at else "",
+            "revisit": workspace.revisit_question_ids(),
         },
         status=200 if not (profile_form.errors or answers_form.errors) else 400,
     )

@@ -2,6 +2,11 @@
 
 Locally, they are skipped with a note when Chromium is missing; in CI
 (CI=true) a missing browser is an error, since `.ci/run` installs it.
+
+Every browser test fails on what a reader's console would show: an error
+logged, an uncaught exception, a request that failed or answered 400 or more
+(`browser_errors`). Only a page itself may answer with an error status
+(the 404 page, a form with errors), since tests check those statuses.
 """
 
 import os
@@ -48,3 +53,83 @@ def page(browser):
     page.on("dialog", lambda dialog: dialog.accept())
     yield page
     context.close()
+
+
+class BrowserErrors:
+    """What went wrong in the browser contexts of one test, page by page."""
+
+    def __init__(self):
+        self.found = []
+        self.error_documents = set()  # pages that answered >= 400 on purpose
+        self.allowed = []
+
+    def allow(self, fragment):
+        """Accept problems naming `fragment` (a URL part): a test breaking something on purpose."""
+        self.allowed.append(fragment)
+
+    def watch(self, context):
+        context.on("console", self._console)
+        context.on("weberror", lambda error: self._add(error.page, f"uncaught {error.error}"))
+        context.on("requestfailed", self._request_failed)
+        context.on("response", self._response)
+
+    def problems(self):
+        return [
+            f"{url}: {problem}"
+            for url, problem, resource in self.found
+            if resource not in self.error_documents
+            and not any(fragment in resource for fragment in self.allowed)
+        ]
+
+    def _add(self, page, problem, resource=""):
+        """`resource`: the URL the problem is about, when it is a load that failed."""
+        self.found.append((page.url if page else "?", problem, resource))
+
+    def _console(self, message):
+        if message.type != "error":
+            return
+        # Chromium logs every load that answered >= 400, naming the resource as
+        # the location: for a page's own status that is the page itself.
+        failed_load = message.text.startswith("Failed to load resource")
+        resource = message.location.get("url", "") if failed_load else ""
+        self._add(message.page, f"console: {message.text}", resource)
+
+    def _request_failed(self, request):
+        # Aborted: the test navigated on before it finished, not the site's doing.
+        if request.failure != "net::ERR_ABORTED":
+            self._add(request.frame.page, f"{request.url} failed: {request.failure}", request.url)
+
+    def _response(self, response):
+        if response.status < 400:
+            return
+        request = response.request
+        if request.is_navigation_request() and request.frame.parent_frame is None:
+            self.error_documents.add(response.url)
+        else:
+            self._add(
+                request.frame.page, f"{response.url} answered {response.status}", response.url
+            )
+
+
+@pytest.fixture(autouse=True)
+def browser_errors(request, monkeypatch):
+    """Watches every context a browser test opens; fails the test on any problem found.
+
+    A test that breaks something on purpose calls `browser_errors.allow(url_part)`.
+    """
+    errors = BrowserErrors()
+    if "browser" not in request.fixturenames:
+        yield errors
+        return
+    browser = request.getfixturevalue("browser")
+    new_context = browser.new_context
+
+    def watched_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        errors.watch(context)
+        return context
+
+    monkeypatch.setattr(browser, "new_context", watched_context)
+    yield errors
+    problems = errors.problems()
+    assert not problems, "the browser reported:\n" + "\n".join(problems)

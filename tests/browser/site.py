@@ -1,6 +1,7 @@
 """Every kind of page the site has, as the browser tests and `make screenshots` see them.
 
-`build_demo_site()` loads the demo content and adds what some pages need: a
+`build_demo_site()` loads the demo content (with an answer updated after
+publishing, so it has an earlier version) and adds what some pages need: a
 mentor's open answer form, a submitted one, a withdrawn interview, an
 editor and a reader who follows by email. `PAGE_TYPES` names each kind of page; `open_page()` brings a browser
 page to it, including the ones reached by posting a form (the answer form
@@ -24,7 +25,7 @@ from django.db.models import Count
 from django.test import override_settings
 from django.utils import timezone
 
-from interviews.models import Answer, Interview, Mentor, Question, Subscriber
+from interviews.models import Answer, AnswerVersion, Interview, Mentor, Question, Subscriber
 
 EDITOR_EMAIL = "editor@example.com"
 
@@ -42,6 +43,7 @@ class DemoSite:
     editor_email: str
     editor_password: str
     follow_token: str  # a confirmed follower's manage and unsubscribe links
+    updated_answer_path: str  # an answer with an earlier version (the demo's update)
     search_term: str = "data"
 
 
@@ -93,6 +95,8 @@ def build_demo_site():
         .values_list("mentor__slug", flat=True)[:2]
     )
     question_slug, lessons = lesson_pair()
+    updated = AnswerVersion.objects.select_related("answer__interview__mentor", "answer__question")
+    updated_answer = updated.order_by("pk").first().answer
     follower = Subscriber.objects.create(email="reader@example.com", confirmed_at=timezone.now())
     follower.set_follows(
         frequency=Subscriber.Frequency.WEEKLY,
@@ -113,6 +117,7 @@ def build_demo_site():
         editor_email=EDITOR_EMAIL,
         editor_password=password,
         follow_token=follower.manage_token(),
+        updated_answer_path=updated_answer.get_absolute_url(),
     )
 
 
@@ -144,8 +149,12 @@ PAGE_TYPES = [
     "lessons",
     "lesson",
     "answer",
+    "answer-history",
+    "answer-versions",
+    "answer-version",
     "search",
     "search-empty",
+    "resources",
     "data",
     "compare",
     "nominate",
@@ -189,8 +198,12 @@ def paths(site):
         "lessons": "/lessons/",
         "lesson": f"/lessons/{first_slug}/",
         "answer": f"/mentors/{site.mentor_slug}/{site.question_slug}/",
+        "answer-history": site.updated_answer_path,
+        "answer-versions": f"{site.updated_answer_path}versions/",
+        "answer-version": f"{site.updated_answer_path}versions/1/",
         "search": f"/search/?q={site.search_term}",
         "search-empty": "/search/",
+        "resources": "/resources/",
         "data": "/data/",
         "compare": f"/compare/?mentor={site.mentor_slug}&mentor={site.other_mentor_slug}",
         "nominate": "/submit/",
@@ -234,6 +247,10 @@ STATUS = {
 # A selector only that page type matches ("main h1" for the rest).
 MARKERS = {
     "question-filtered": ".active-filters .chip--active",
+    "answer-history": ".byline a[href$='/versions/']",
+    "answer-versions": ".version-list",
+    "answer-version": ".word-diff del",
+    "resources": ".resources .resource",
     "nominate-errors": "#error-summary",
     "mentor-form": "[data-mentor-form] form",
     "mentor-form-errors": "#error-summary",

@@ -70,8 +70,9 @@ def test_text_from_a_failed_save_is_offered_back(page, live_server, questions):
     )
 
 
-def test_live_preview_follows_the_typing(page, live_server, questions):
+def test_live_preview_follows_the_typing(page, live_server, questions, browser_errors):
     _, token = invitation_with_token()
+    browser_errors.allow(f"/submit/{token}/x")  # the image below, which exists nowhere
     page.goto(f"{live_server.url}/submit/{token}/")
     field = page.get_by_label("How do you spend your time")
     slug = field.get_attribute("data-answer")

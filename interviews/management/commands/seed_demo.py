@@ -2,6 +2,11 @@
 
 The content lives in `interviews/demo/*.toml`, one fictional mentor a file.
 Running the command again updates what changed and duplicates nothing.
+
+An answer with an `earlier` text was updated after publishing: it is loaded
+with that text, then an approved revision (the model's steps, emailing no
+one) replaces it with `body`, dated `updated_days_ago`; so the demo has an
+answer with an earlier version. Once only: a later run finds the version.
 """
 
 import tomllib
@@ -12,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from interviews.models import Answer, Interview, Lesson, Mentor, Question
+from interviews.models import Answer, AnswerVersion, Interview, Lesson, Mentor, Question, Revision
 from interviews.models.enums import License
 
 DEMO_DIR = Path(__file__).resolve().parent.parent.parent / "demo"
@@ -82,15 +87,43 @@ def load_mentor(path, data, questions):
         if interview.published_at is None:
             interview.published_at = timezone.now() - timedelta(days=data["published_days_ago"])
         interview.save()
-        kept = []
+        kept, updates = [], {}
         for item in data["answers"]:
             question = questions[item["question"]]
+            body = item["body"].strip()
+            if "earlier" in item and not AnswerVersion.objects.filter(
+                answer__interview=interview, answer__question=question
+            ):
+                updates[question] = (body, item["updated_days_ago"])
+                body = item["earlier"].strip()
             answer, _ = Answer.objects.update_or_create(
-                interview=interview, question=question, defaults={"body": item["body"].strip()}
+                interview=interview, question=question, defaults={"body": body}
             )
             answer.tags.set(item.get("lessons", []))
             kept.append(answer.pk)
         interview.answers.exclude(pk__in=kept).delete()
+        if updates:
+            load_update(interview, updates)
     except KeyError as exc:
         raise CommandError(f"{path}: missing key or unknown question {exc}") from exc
     return created, len(kept)
+
+
+def load_update(interview, updates):
+    """Approve a revision replacing answers' text ({question: (text, days ago)}),
+    then date it as it happened: the versions were public from the interview's
+    publication until their update."""
+    revision = Revision.start_from(interview)
+    for question, (body, _) in updates.items():
+        revision.answers.filter(question=question).update(body=body)
+    revision.submit()
+    revision.approve(by=None, note="The mentor's update (demo content).")
+    for question, (_, days_ago) in updates.items():
+        when = timezone.now() - timedelta(days=days_ago)
+        AnswerVersion.objects.filter(replaced_by=revision, answer__question=question).update(
+            public_from=interview.published_at, public_until=when
+        )
+        Answer.objects.filter(interview=interview, question=question).update(revised_at=when)
+    when = timezone.now() - timedelta(days=min(days for _, days in updates.values()))
+    Interview.objects.filter(pk=interview.pk).update(revised_at=when)
+    Revision.objects.filter(pk=revision.pk).update(submitted_at=when, decided_at=when)

@@ -11,8 +11,9 @@ already exist. The content is generated from word banks with a seeded RNG
 Rows go in with bulk INSERTs (mentors, interviews) and COPY (answers and
 their lessons), a thousand mentors per transaction, with each answer's
 HTML, plain text and public date computed in Python; then UPDATEs compute
-the answers' search documents (on every core) and the stored counts, as
-`save()` and the signals would have. Signals are not sent, so the page
+the answers' search documents (on every core), their citations are
+inserted in bulk and the stored counts recomputed, as `save()` and the
+signals would have. Signals are not sent, so the page
 cache is invalidated once at the end.
 """
 
@@ -31,16 +32,21 @@ from django.utils.text import slugify
 from interviews import pagecache, scale_data
 from interviews.models import (
     Answer,
+    Citation,
     Interview,
     InterviewEvent,
     Lesson,
     LessonUse,
     Mentor,
     Question,
+    QuestionResource,
+    Resource,
     TaggedAnswer,
     refresh_counts,
+    refresh_resource_counts,
 )
 from interviews.models.content import question_lesson_key
+from interviews.models.resources import record_in_bulk
 
 SLUG_PREFIX = "scale-"
 BATCH = 1000
@@ -199,7 +205,18 @@ def finish(stdout):
         )
     )
     stdout.write(f"  search documents ({time.monotonic() - started:.0f} s)")
+    record_in_bulk(
+        Answer.objects.filter(
+            interview__mentor__slug__startswith=SLUG_PREFIX,
+            body_html__contains="<a",
+            citations__isnull=True,
+        )
+        .order_by("pk")
+        .values_list("pk", "body_html")
+        .iterator(chunk_size=2000)
+    )
     refresh_counts()
+    refresh_resource_counts()
     pagecache.new_generation()
     # Fresh statistics for the planner, and (outside a transaction) a vacuum,
     # whose visibility map lets counts be answered from indexes alone. The
@@ -208,7 +225,17 @@ def finish(stdout):
     # reads, unlike a site that grew or was restored from a backup.
     in_transaction = connection.in_atomic_block
     with connection.cursor() as cursor:
-        for model in (Mentor, Interview, Answer, TaggedAnswer, Lesson, LessonUse):
+        for model in (
+            Mentor,
+            Interview,
+            Answer,
+            TaggedAnswer,
+            Lesson,
+            LessonUse,
+            Resource,
+            Citation,
+            QuestionResource,
+        ):
             if in_transaction:
                 command = "ANALYZE"
             elif model is Answer:
@@ -253,6 +280,7 @@ def delete_scale_content():
     with transaction.atomic():
         for queryset in (
             TaggedAnswer.objects.filter(content_object__in=answers),
+            Citation.objects.filter(answer__in=answers),
             answers,
             InterviewEvent.objects.filter(interview__in=interviews),
             interviews,
@@ -263,4 +291,5 @@ def delete_scale_content():
         Lesson.objects.filter(
             tagged_answers__isnull=True, name__in=scale_data.lesson_names()
         ).delete()
+    refresh_resource_counts()
     return count
