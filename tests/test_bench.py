@@ -222,7 +222,7 @@ def test_a_short_run_against_gunicorn_writes_the_table(questions, tmp_path):
     )
     for name in (*names, "API answers, 2 lessons"):
         assert f"| {name} (`" in report
-    assert report.count("| on |") == report.count("| off |") == 10
+    assert report.count("| on |") == report.count("| off |") == 11
     assert f"| {NEW_QUERIES} (`/search/?q=<two of " in report
     assert "gunicorn workers' memory after the cached run" in report
     assert "**problem**" not in report, report
