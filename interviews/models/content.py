@@ -36,7 +36,7 @@ from taggit.managers import TaggableManager
 
 from ..expressions import IsAnyOf, id_array
 from ..links import slug_url
-from ..markdown import html_to_text, render_markdown
+from ..markdown import answer_anchor, html_to_text, intro_anchor, render_markdown
 from .counts import keep_stored_count
 from .enums import InterviewSource, InterviewStatus, License
 from .workflow import InterviewWorkflow
@@ -462,7 +462,7 @@ class Interview(InterviewWorkflow, models.Model):
         return f"Interview #{self.pk} ({self.get_status_display()})"
 
     def save(self, *args, **kwargs):
-        self.intro_html = render_markdown(self.intro)
+        self.intro_html = render_markdown(self.intro, intro_anchor(self.mentor_id))
         if self.pk is not None:
             # Every save is a new version: the admin refuses to save a form
             # opened at an older one (see InterviewAdminForm).
@@ -605,7 +605,7 @@ class Answer(models.Model):
         return f"Answer #{self.pk}"
 
     def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
+        self.body_html = render_markdown(self.body, answer_anchor(self.interview_id, self.question_id))
         self.body_text = html_to_text(self.body_html)
         # The copy of Interview.public_filter()'s outcome; `is_public` is its
         # in-memory form. Interview.save() keeps existing answers in step.
