@@ -104,15 +104,16 @@ def _table_open(self, tokens, idx, options, env):
         if token.type in ("thead_close", "tbody_open", "table_close"):
             break
         if token.type == "inline":
-            headers.append(" ".join(child.content for child in token.children or () if child.content))
+            headers.append(
+                " ".join(child.content for child in token.children or () if child.content)
+            )
     names = ", ".join(header for header in headers if header.strip())
     if len(names) > TABLE_LABEL_LENGTH:
         names = names[: TABLE_LABEL_LENGTH - 1].rstrip(", ") + "\u2026"
     label = f"Table: {names}" if names else "Table"
     return (
         f'<div class="table-scroll" tabindex="0" role="region" '
-        f'aria-label="{escapeHtml(label)}">\n'
-        + self.renderToken(tokens, idx, options, env)
+        f'aria-label="{escapeHtml(label)}">\n' + self.renderToken(tokens, idx, options, env)
     )
 
 
@@ -134,9 +135,7 @@ def _footnote_anchor(self, tokens, idx, options, env):
     number = ident.rsplit("-", 1)[-1]
     if tokens[idx].meta["subId"] > 0:
         ident += ":" + str(tokens[idx].meta["subId"])
-    return (
-        f' <a href="#fnref{ident}" aria-label="Back to reference {number}">\u21a9\ufe0e</a>'
-    )
+    return f' <a href="#fnref{ident}" aria-label="Back to reference {number}">\u21a9\ufe0e</a>'
 
 
 def _parser():

@@ -69,7 +69,9 @@ def test_control_characters_are_dropped_so_feeds_can_carry_the_html():
 
 # --- Markdown as mentors write it (CommonMark, as on GitHub) ------------------------
 
-FOOTNOTED = "Start with a baseline[^1], then measure[^why].\n\n[^1]: A linear model.\n[^why]: Always."
+FOOTNOTED = (
+    "Start with a baseline[^1], then measure[^why].\n\n[^1]: A linear model.\n[^why]: Always."
+)
 
 
 def ids_and_fragment_links(html):
@@ -82,7 +84,7 @@ def test_footnotes_keep_their_ids_and_link_both_ways():
     assert ids == ["fnref-a1-2-1", "fnref-a1-2-2", "fn-a1-2-1", "fn-a1-2-2"]
     assert sorted(links) == sorted(ids)  # each reference and each way back lands somewhere
     assert '<ol class="footnotes">' in html
-    assert "<li id=\"fn-a1-2-1\"><p>A linear model." in html
+    assert '<li id="fn-a1-2-1"><p>A linear model.' in html
 
 
 @pytest.mark.django_db
@@ -121,7 +123,9 @@ def test_a_list_nested_by_two_spaces_nests():
 
 def test_definition_lists():
     html = render_markdown("Precision\n: Of what we flagged, how much was right.")
-    assert html == "<dl>\n<dt>Precision</dt>\n<dd>Of what we flagged, how much was right.</dd>\n</dl>"
+    assert (
+        html == "<dl>\n<dt>Precision</dt>\n<dd>Of what we flagged, how much was right.</dd>\n</dl>"
+    )
 
 
 def test_tables_scroll_in_a_box_a_keyboard_reaches_and_a_screen_reader_names():
@@ -152,7 +156,7 @@ def test_code_blocks_keep_long_lines_and_take_the_keyboards_focus():
 
 
 def test_smart_quotes_dashes_and_ellipses_as_before_and_letters_in_parentheses_stay():
-    html = render_markdown("\"Don't\" -- ship --- yet... options (a), (b), (c) and `\"code\" --`")
+    html = render_markdown('"Don\'t" -- ship --- yet... options (a), (b), (c) and `"code" --`')
     assert html == (
         "<p>\u201cDon\u2019t\u201d \u2013 ship \u2014 yet\u2026 options (a), (b), (c) and "
         '<code>"code" --</code></p>'

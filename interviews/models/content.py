@@ -605,7 +605,9 @@ class Answer(models.Model):
         return f"Answer #{self.pk}"
 
     def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body, answer_anchor(self.interview_id, self.question_id))
+        self.body_html = render_markdown(
+            self.body, answer_anchor(self.interview_id, self.question_id)
+        )
         self.body_text = html_to_text(self.body_html)
         # The copy of Interview.public_filter()'s outcome; `is_public` is its
         # in-memory form. Interview.save() keeps existing answers in step.
