@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import nh3
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from mdit_py_plugins.deflist import deflist_plugin
@@ -271,6 +272,17 @@ def outside_images_message(urls):
         f"Images from other sites cannot be shown here ({listed}): readers' browsers "
         "would block them. Please link to the image instead, e.g. [my chart](https://…)."
     )
+
+
+def validate_site_images(text):
+    """The forms' check (mentor's and editors'): refuse images from other sites, saying why."""
+    if message := outside_images_message(outside_images(text)):
+        raise ValidationError(message, code="outside_image")
+
+
+def preview_anchor(slug):
+    """The footnote namespace of one answer's preview on the mentor's form."""
+    return "preview-" + re.sub(r"[^a-z0-9-]", "", str(slug).lower())[:60]
 
 
 # Search highlights are marked with these two private-use characters and turned
