@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
+from markdown_it.rules_core.linkify import linkify
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -82,7 +83,11 @@ def _dashes_and_ellipses(state):
                 in_autolink += 1
             elif child.type == "link_close" and in_autolink:
                 in_autolink -= 1
-            elif child.type == "text" and not in_autolink:
+            elif (
+                child.type == "text"
+                and not in_autolink
+                and ("--" in child.content or "..." in child.content)
+            ):
                 for pattern, replacement in DASHES_AND_ELLIPSES:
                     child.content = pattern.sub(replacement, child.content)
 
@@ -139,12 +144,21 @@ def _footnote_anchor(self, tokens, idx, options, env):
     return f' <a href="#fnref{ident}" aria-label="Back to reference {number}">\u21a9\ufe0e</a>'
 
 
+def _linkify(state):
+    # linkify-it's own pretest is a slow regex; most answers hold no URL at all.
+    # (With fuzzy links off, a link needs "://", "www." or an email's "@".)
+    source = state.src
+    if "://" in source or "@" in source or "www." in source.lower():
+        linkify(state)
+
+
 def _parser():
     md = MarkdownIt("commonmark", {"typographer": True, "html": True, "linkify": True})
     md.enable(["table", "strikethrough", "linkify", "smartquotes"])
     # Only URLs with a scheme or www. become links, as on GitHub; "example.com" stays text.
     md.linkify.set({"fuzzy_link": False})
     md.use(footnote_plugin, inline=False).use(deflist_plugin)
+    md.core.ruler.at("linkify", _linkify)
     md.core.ruler.after("smartquotes", "dashes_and_ellipses", _dashes_and_ellipses)
     md.core.ruler.push("column_alignment", _column_alignment)
     md.add_render_rule("table_open", _table_open)
@@ -192,13 +206,16 @@ def _image(self, tokens, idx, options, env):
 MARKDOWN = _parser()
 
 
+FOOTNOTE_ID = re.compile(r"fn(?:ref)?-(.+)-\d+(?::\d+)?")
+
+
 def _attribute_filter(anchor):
     """Keep an id only when this render made it: footnotes, namespaced by `anchor`."""
-    own_id = re.compile(rf"fn(ref)?-{re.escape(anchor)}-\d+(:\d+)?")
 
     def keep(tag, attribute, value):
         if attribute == "id":
-            return value if own_id.fullmatch(value) else None
+            own = FOOTNOTE_ID.fullmatch(value)
+            return value if own and own.group(1) == anchor else None
         if attribute == "class":
             return value if value in ALLOWED_CLASSES.get(tag, ()) else None
         if attribute == "aria-label" and tag == "div":
