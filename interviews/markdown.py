@@ -204,6 +204,9 @@ def _image(self, tokens, idx, options, env):
 
 
 MARKDOWN = _parser()
+# The same parser for reading a file's block structure (the importer): the
+# rules that only change words (quotes, dashes, links found in text) are off.
+STRUCTURE = _parser().disable(["linkify", "smartquotes", "dashes_and_ellipses"])
 
 
 FOOTNOTE_ID = re.compile(r"fn(?:ref)?-(.+)-\d+(?::\d+)?")
