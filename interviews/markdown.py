@@ -57,6 +57,8 @@ ALLOWED_CLASSES = {
 FORCED_VALUES = {"pre": {"tabindex": "0"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 TABLE_LABEL_LENGTH = 80
+# A footnote's way back to its reference (U+FE0E: as text, not as an emoji on iOS).
+BACKREF = "\u21a9\ufe0e"
 
 
 # C0 control characters other than tab and newlines: invisible, and XML 1.0
@@ -141,7 +143,7 @@ def _footnote_anchor(self, tokens, idx, options, env):
     number = ident.rsplit("-", 1)[-1]
     if tokens[idx].meta["subId"] > 0:
         ident += ":" + str(tokens[idx].meta["subId"])
-    return f' <a href="#fnref{ident}" aria-label="Back to reference {number}">\u21a9\ufe0e</a>'
+    return f' <a href="#fnref{ident}" aria-label="Back to reference {number}">{BACKREF}</a>'
 
 
 def _linkify(state):
@@ -348,4 +350,5 @@ def html_to_text(html):
     extractor.feed(html or "")
     extractor.close()
     text = "".join(extractor.parts).replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_STOP, "")
-    return " ".join(text.split())
+    # A footnote's arrow back is a link, not a word a snippet should show.
+    return " ".join(text.replace(BACKREF, "").split())

@@ -85,6 +85,10 @@ def test_footnotes_keep_their_ids_and_link_both_ways():
     assert sorted(links) == sorted(ids)  # each reference and each way back lands somewhere
     assert '<ol class="footnotes">' in html
     assert '<li id="fn-a1-2-1"><p>A linear model.' in html
+    # Search and snippets read the words, not the arrows back.
+    assert (
+        html_to_text(html) == "Start with a baseline[1], then measure[2]. A linear model. Always."
+    )
 
 
 @pytest.mark.django_db

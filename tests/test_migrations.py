@@ -100,7 +100,7 @@ def test_rerender_migration_renders_stored_answers_with_the_new_renderer_in_batc
         assert "<li>data\n<ul>\n<li>labels</li>" in answer.body_html
         assert f'href="#fn-{anchor}-1"' in answer.body_html
         assert f'<li id="fn-{anchor}-1">' in answer.body_html
-        assert answer.body_text == "data labels models See[1]. Footnoted words. ↩︎"
+        assert answer.body_text == "data labels models See[1]. Footnoted words."
     query = SearchQuery("footnoted", config="english")
     assert Answer.objects.filter(search_vector=query).count() == 12
     intro_html = Interview.objects.get(pk=interview.pk).intro_html
