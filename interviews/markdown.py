@@ -148,16 +148,16 @@ def _footnote_anchor(self, tokens, idx, options, env):
 
 def _linkify(state):
     # linkify-it's own pretest is a slow regex; most answers hold no URL at all.
-    # (With fuzzy links off, a link needs "://", "www." or an email's "@".)
-    source = state.src
-    if "://" in source or "@" in source or "www." in source.lower():
+    # (With fuzzy links off, a link needs "://" or an email address's "@".)
+    if "://" in state.src or "@" in state.src:
         linkify(state)
 
 
 def _parser():
     md = MarkdownIt("commonmark", {"typographer": True, "html": True, "linkify": True})
     md.enable(["table", "strikethrough", "linkify", "smartquotes"])
-    # Only URLs with a scheme or www. become links, as on GitHub; "example.com" stays text.
+    # Pasted URLs with a scheme and email addresses become links, as on GitHub;
+    # a bare "example.com" stays text (it is as often a name as an address).
     md.linkify.set({"fuzzy_link": False})
     md.use(footnote_plugin, inline=False).use(deflist_plugin)
     md.core.ruler.at("linkify", _linkify)
