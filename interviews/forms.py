@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.timesince import timesince
 
+from .markdown import validate_site_images
 from .models import Lesson, Mentor, Nomination, Question, Subscriber
 from .models.enums import License
 from .photos import process_photo
@@ -101,6 +102,7 @@ class AnswersForm(forms.Form):
                     f"(it has %(show_value)s). Please shorten it, or split it over two questions."
                 },
                 widget=forms.Textarea(attrs={"rows": 8, "data-answer": question.slug}),
+                validators=[validate_site_images],
             )
             # No maxlength attribute: browsers silently cut pasted text at it.
             # The server refuses long answers with a message, keeping every word.

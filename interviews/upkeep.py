@@ -95,13 +95,7 @@ def interview_saved(interview, created):
     if was_public or interview.is_public:
         if stored is None or was_public != interview.is_public:
             refresh_counts(set(interview.answers.values_list("question_id", flat=True)))
-            refresh_resource_counts(
-                set(
-                    Citation.objects.filter(answer__interview=interview).values_list(
-                        "resource_id", flat=True
-                    )
-                )
-            )
+            refresh_resource_counts(cited_by(interview.answers.all()))
             # Published: every card is made; withdrawn: every image removed.
             answers = interview.answers.values_list("pk", flat=True)
             share.changed(answers=answers, interviews=[interview.pk])
@@ -115,13 +109,20 @@ def interview_deleted(interview):
 
 
 def lessons_changed(answer_ids):
-    """Answers gained or lost lessons: their search fields, their questions' counts."""
+    """Answers gained or lost lessons: their search fields, their questions'
+    counts, the per-lesson counts of the resources they cite."""
     answers = Answer.objects.filter(pk__in=answer_ids)
     answers.update_search_fields()
     questions = set(answers.published().values_list("question_id", flat=True))
     if questions:
         refresh_counts(questions)
+        refresh_resource_counts(cited_by(answers.published()))
         pagecache.invalidate()
+
+
+def cited_by(answers):
+    """The ids of the resources `answers` cite."""
+    return set(Citation.objects.filter(answer__in=answers).values_list("resource_id", flat=True))
 
 
 def lesson_saved(lesson, created):
@@ -141,4 +142,5 @@ def lessons_merged(survivor):
     """After Lesson.merge(), whose row moves send no signals."""
     Answer.objects.filter(tags=survivor).update_search_fields()
     refresh_counts()
+    refresh_resource_counts(cited_by(Answer.objects.filter(tags=survivor)))
     pagecache.invalidate()

@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.django_db
-def test_seed_demo_loads_enough_varied_content_idempotently():
+def test_seed_demo_loads_enough_varied_content_idempotently(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     call_command("seed_demo", stdout=io.StringIO())
     counts = (Mentor.objects.count(), Answer.objects.count(), Lesson.objects.count())
     bodies = dict(Answer.objects.values_list("pk", "body_html"))
@@ -32,6 +33,45 @@ def test_seed_demo_loads_enough_varied_content_idempotently():
         assert interview.answers.count() >= 11  # "most" of the 16 questions
     lengths = sorted(len(body) for body in Answer.objects.values_list("body", flat=True))
     assert lengths[0] < 300 and lengths[-1] > 1500  # realistic, varied lengths
+    assert [p.name for p in (tmp_path / "demo").iterdir()] == ["council-requests.png"]
+
+
+@pytest.mark.django_db
+def test_seed_demo_holds_what_real_answers_contain(settings, tmp_path):
+    """So the browser's checks (valid HTML, axe, phone layouts) meet it."""
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo", stdout=io.StringIO())
+    published = Answer.objects.published()
+
+    def mentors_with(fragment):
+        return set(
+            published.filter(body_html__contains=fragment).values_list(
+                "interview__mentor__slug", flat=True
+            )
+        )
+
+    assert mentors_with('<div class="table-scroll"')
+    assert mentors_with('<ol class="footnotes">') >= {"maeve-gallagher", "hye-jin-park"}
+    assert (
+        mentors_with("<ol>\n<li>")
+        & mentors_with("<ul>\n<li>")
+        & mentors_with("</li>\n</ul>\n</li>")
+    )
+    assert mentors_with('<img src="/media/demo/council-requests.png" alt="Bar chart')
+    assert mentors_with("<em>Chart: Maeve Gallagher")
+    long_code_lines = [
+        line
+        for html in published.filter(body_html__contains="<pre").values_list("body_html", flat=True)
+        for line in html.split("\n")
+        if len(line) > 150
+    ]
+    assert len(long_code_lines) >= 2
+    assert published.filter(body_html__regex=r'href="https://[^"]{100,}"').exists()
+    assert (
+        len({slug for f in ("<pre", "<table", "footnotes", "<img") for slug in mentors_with(f)})
+        >= 3
+    )
+    assert (tmp_path / "demo" / "council-requests.png").stat().st_size < 20_000
 
 
 @pytest.mark.django_db

@@ -613,3 +613,82 @@ def test_two_questions_in_one_paragraph_are_both_labelled():
         "question 1, question 2",
         "answer to question 2",
     ]
+
+
+# --- The block structure, as the renderer reads it ----------------------------------
+
+
+def test_setext_headings_are_questions_and_their_underline_is_not_the_answer():
+    assert questions(
+        """
+        What is your role?
+        ==================
+
+        I build forecasts.
+
+        How did you start?
+        ==================
+
+        By accident.
+        """
+    ) == [("What is your role?", "I build forecasts."), ("How did you start?", "By accident.")]
+
+
+def test_a_bold_line_inside_a_list_item_stays_in_the_answer():
+    assert questions(
+        """
+        **What do you use?**
+
+        - A notebook
+
+          **Why not a spreadsheet?**
+
+          Versions.
+
+        **What would you change?**
+
+        Nothing.
+        """
+    ) == [
+        (
+            "What do you use?",
+            "- A notebook\n\n  **Why not a spreadsheet?**\n\n  Versions.",
+        ),
+        ("What would you change?", "Nothing."),
+    ]
+
+
+def test_emphasis_that_closes_before_the_line_ends_is_not_a_marked_line():
+    parsed = parse(
+        """
+        ### What do you use?
+
+        **Python** and **SQL**?
+
+        ### Anything else?
+
+        No.
+        """
+    )
+    assert [q.text for q in parsed.questions] == ["What do you use?", "Anything else?"]
+
+
+def test_a_footnote_defined_at_the_end_is_copied_whole_into_the_answer_that_cites_it():
+    assert questions(
+        """
+        ### What do you read?
+
+        Papers[^1].
+
+        ### Anything else?
+
+        No.
+
+        [^1]: Mostly on ranking.
+
+            And some on evaluation.
+        """
+    )[0] == (
+        "What do you read?",
+        "Papers[^1].\n\n[^1]: Mostly on ranking.\n\n    And some on evaluation.",
+    )

@@ -63,3 +63,45 @@ def test_search_migration_fills_existing_answers(questions):
     for words in ("legacy", "rows", "migrated"):
         query = SearchQuery(words, config="english")
         assert list(Answer.objects.filter(search_vector=query)) == [answer], words
+
+
+def test_rerender_migration_renders_stored_answers_with_the_new_renderer_in_batches(
+    questions, django_assert_max_num_queries
+):
+    from django.db.models.signals import post_save
+
+    from interviews.models import Interview
+
+    interview = PublishedInterviewFactory(intro="Hello[^1].\n\n[^1]: Note.")
+    nested = "- data\n  - labels\n- models\n\nSee[^1].\n\n[^1]: Footnoted words."
+    answers = [
+        AnswerFactory(interview=interview, question=question, body=nested)
+        for question in questions[:12]
+    ]
+    # What Python-Markdown stored: a flat list and a footnote link going nowhere.
+    old = '<ul>\n<li>data</li>\n<li>labels</li>\n</ul>\n<p>See<sup><a href="#fn:1">1</a></sup></p>'
+    Answer.objects.update(body_html=old, body_text="stale", search_vector=None)
+    Interview.objects.filter(pk=interview.pk).update(intro_html="<p>old</p>")
+    migration = importlib.import_module("interviews.migrations.0018_rerender_markdown")
+    saves = []
+    post_save.connect(lambda **kw: saves.append(kw), weak=False, dispatch_uid="rerender-test")
+    try:
+        # Chunks, not a query per answer: the cursor, one bulk write, one search refresh,
+        # and the introductions.
+        with django_assert_max_num_queries(8):
+            migration.rerender(global_apps, None)
+    finally:
+        post_save.disconnect(dispatch_uid="rerender-test")
+
+    assert saves == []  # no signals, so no upkeep beyond the text itself
+    for answer in answers:
+        answer.refresh_from_db()
+        anchor = f"a{interview.pk}-{answer.question_id}"
+        assert "<li>data\n<ul>\n<li>labels</li>" in answer.body_html
+        assert f'href="#fn-{anchor}-1"' in answer.body_html
+        assert f'<li id="fn-{anchor}-1">' in answer.body_html
+        assert answer.body_text == "data labels models See[1]. Footnoted words."
+    query = SearchQuery("footnoted", config="english")
+    assert Answer.objects.filter(search_vector=query).count() == 12
+    intro_html = Interview.objects.get(pk=interview.pk).intro_html
+    assert f'<li id="fn-m{interview.mentor_id}-1">' in intro_html

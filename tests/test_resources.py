@@ -7,7 +7,9 @@ import re
 
 import pytest
 from django.apps import apps
+from django.db import connection
 from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from interviews import services
@@ -16,6 +18,7 @@ from interviews.models import (
     Citation,
     Interview,
     Lesson,
+    LessonResource,
     QuestionResource,
     Resource,
     refresh_resource_counts,
@@ -129,6 +132,24 @@ def assert_in_step():
         for q, url, n in public.values_list("answer__question", "resource__url")
         .annotate(n=Count("pk"))
         .order_by()
+    }
+    tagged = public.filter(answer__taggedanswer__isnull=False)
+    assert per_lesson() == {
+        (lesson, url): (n, mentors)
+        for lesson, url, n, mentors in tagged.values_list(
+            "answer__taggedanswer__tag__name", "resource__url"
+        )
+        .annotate(
+            n=Count("answer", distinct=True), mentors=Count("answer__interview", distinct=True)
+        )
+        .order_by()
+    }
+
+
+def per_lesson():
+    return {
+        (row.lesson.name, row.resource.url): (row.answer_count, row.mentor_count)
+        for row in LessonResource.objects.select_related("lesson", "resource")
     }
 
 
@@ -382,6 +403,29 @@ def test_a_question_without_answers_shows_no_chart(client, questions):
     html = client.get(questions[3].get_absolute_url()).content.decode()
     assert '<span class="practice__figure">0</span> mentors answered' in html
     assert "<svg" not in html
+
+
+def test_a_lesson_page_reads_stored_counts_that_follow_tagging(client, questions):
+    answer = cite(questions[0], "A", (PAPER, "paper"), lessons=["drift"])
+    cite(questions[1], "A2", (REPO, "repo"), lessons=["drift", "monitoring"])
+    assert per_lesson() == {
+        ("drift", PAPER): (1, 1),
+        ("drift", REPO): (1, 1),
+        ("monitoring", REPO): (1, 1),
+    }
+
+    answer.tags.add("monitoring")
+    assert per_lesson()[("monitoring", PAPER)] == (1, 1)
+    answer.tags.remove("drift")
+    assert ("drift", PAPER) not in per_lesson()
+    assert_in_step()
+
+    # The lesson's own page reads the stored rows, not its answers' citations.
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/lessons/monitoring/")
+    assert [r.url for r in page.context["top_resources"]] == [PAPER, REPO]
+    sql = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "interviews_lessonresource" in sql and "interviews_citation" not in sql
 
 
 def test_a_lesson_page_shows_what_its_answers_cite_most(client, questions):

@@ -54,7 +54,7 @@ class Paste:
         self.lines = self.text.split("\n")
         self.blocks = list(self._blocks())
         questions, _ = find_questions(self.lines)
-        self.question_lines = [index for index, _ in questions]
+        self.question_lines = [question.index for question in questions]
         first, last = self.default_range()
         count = len(self.blocks)
         self.start = start if start and 1 <= start <= count else first
@@ -98,8 +98,8 @@ class Paste:
         last = self.blocks[self.end - 1].last if self.blocks else -1
         questions, _ = find_questions(self.lines[first : last + 1])
         asked = {}  # paragraph number -> the numbers of the questions it holds
-        for number, (index, _) in enumerate(questions, 1):
-            asked.setdefault(self.block_of(first + index).number, []).append(number)
+        for number, question in enumerate(questions, 1):
+            asked.setdefault(self.block_of(first + question.index).number, []).append(number)
         current = None
         for block in self.blocks:
             if block.number < self.start:

@@ -1,5 +1,5 @@
-"""Resources mentors cite: Resource, Citation and QuestionResource, filled
-from the links of the answers already stored.
+"""Resources mentors cite: Resource, Citation, QuestionResource and
+LessonResource, filled from the links of the answers already stored.
 
 The data step reads each answer's stored HTML once, in chunks (only answers
 whose HTML holds a link), inserts resources and citations in bulk, and then
@@ -176,6 +176,51 @@ class Migration(migrations.Migration):
                 ],
                 "constraints": [
                     models.UniqueConstraint(fields=("answer", "resource"), name="citation_unique")
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="LessonResource",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("answer_count", models.PositiveIntegerField()),
+                ("mentor_count", models.PositiveIntegerField()),
+                (
+                    "lesson",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="resource_uses",
+                        to="interviews.lesson",
+                    ),
+                ),
+                (
+                    "resource",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lesson_uses",
+                        to="interviews.resource",
+                    ),
+                ),
+            ],
+            options={
+                "indexes": [
+                    models.Index(
+                        models.F("lesson"),
+                        models.OrderBy(models.F("mentor_count"), descending=True),
+                        models.OrderBy(models.F("answer_count"), descending=True),
+                        models.F("resource"),
+                        name="lesson_resource_idx",
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("lesson", "resource"), name="lesson_resource_unique"
+                    )
                 ],
             },
         ),

@@ -8,7 +8,7 @@
   the answers' earlier versions they replace
 - collecting: invitation links, nominations, rate limits
 - following: readers who follow new interviews and answers by email
-- resources: the links answers cite, with stored counts
+- resources: the links answers cite, with stored counts (per question, per lesson)
 - imports: uploaded files waiting between the admin's import preview and import
 - mail: the outbox, every email until it is delivered
 """
@@ -22,6 +22,7 @@ from .lessons import Lesson, LessonRedirect, TaggedAnswer
 from .mail import OutgoingEmail
 from .resources import (
     Citation,
+    LessonResource,
     QuestionResource,
     Resource,
     record_citations,
@@ -49,6 +50,7 @@ __all__ = [
     "Nomination",
     "OutgoingEmail",
     "Question",
+    "LessonResource",
     "QuestionResource",
     "RateLimitWindow",
     "Resource",

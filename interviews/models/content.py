@@ -26,6 +26,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat, JSONObject
@@ -36,7 +37,13 @@ from taggit.managers import TaggableManager
 
 from ..expressions import IsAnyOf, id_array
 from ..links import slug_url
-from ..markdown import html_to_text, render_markdown
+from ..markdown import (
+    answer_anchor,
+    html_to_text,
+    intro_anchor,
+    render_markdown,
+    validate_site_images,
+)
 from .counts import keep_stored_count
 from .enums import InterviewSource, InterviewStatus, License
 from .workflow import InterviewWorkflow
@@ -511,7 +518,7 @@ class Interview(InterviewWorkflow, models.Model):
         return f"Interview #{self.pk} ({self.get_status_display()})"
 
     def save(self, *args, **kwargs):
-        self.intro_html = render_markdown(self.intro)
+        self.intro_html = render_markdown(self.intro, intro_anchor(self.mentor_id))
         if self.pk is not None:
             # Every save is a new version: the admin refuses to save a form
             # opened at an older one (see InterviewAdminForm).
@@ -524,6 +531,13 @@ class Interview(InterviewWorkflow, models.Model):
 
     def get_absolute_url(self):
         return slug_url("interviews:mentor-detail", self.mentor.slug)
+
+    def clean(self):
+        # The admin's form says what the mentor's form says (markdown.validate_site_images).
+        try:
+            validate_site_images(self.intro)
+        except ValidationError as exc:
+            raise ValidationError({"intro": exc.messages}) from None
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -675,7 +689,9 @@ class Answer(models.Model):
         return f"Answer #{self.pk}"
 
     def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
+        self.body_html = render_markdown(
+            self.body, answer_anchor(self.interview_id, self.question_id)
+        )
         self.body_text = html_to_text(self.body_html)
         # The copy of Interview.public_filter()'s outcome; `is_public` is its
         # in-memory form. Interview.save() keeps existing answers in step.
@@ -692,6 +708,13 @@ class Answer(models.Model):
     def get_absolute_url(self):
         """The answer's own page (load `interview__mentor` and `question` with it)."""
         return slug_url("interviews:answer-detail", self.interview.mentor.slug, self.question.slug)
+
+    def clean(self):
+        # The admin's forms say what the mentor's form says (markdown.validate_site_images).
+        try:
+            validate_site_images(self.body)
+        except ValidationError as exc:
+            raise ValidationError({"body": exc.messages}) from None
 
     def get_anchor_url(self):
         """The answer in place: its stable anchor on the mentor's page."""

@@ -6,7 +6,9 @@
 - `Citation`: one answer linking one resource, with the link's text (an
   answer linking the same resource twice cites it once);
 - `QuestionResource`: how many published answers to one question cite one
-  resource (a question page's "most cited", `/resources/?question=`).
+  resource (a question page's "most cited", `/resources/?question=`);
+- `LessonResource`: the same for the answers tagged with one lesson, and
+  their mentors (a lesson page's "most cited").
 
 Citations are recorded for every answer, published or not
 (`record_citations()`, run by upkeep.answer_saved after each save); the
@@ -153,6 +155,36 @@ class QuestionResource(models.Model):
         return f"{self.resource_id} on question {self.question_id}: {self.answer_count}"
 
 
+class LessonResource(models.Model):
+    """How many published answers tagged `lesson` cite `resource`, and how many
+    mentors gave them (a stored count: a lesson spans questions, so one mentor
+    may cite a resource under one lesson several times)."""
+
+    lesson = models.ForeignKey(
+        "interviews.Lesson", on_delete=models.CASCADE, related_name="resource_uses"
+    )
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="lesson_uses")
+    answer_count = models.PositiveIntegerField()
+    mentor_count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["lesson", "resource"], name="lesson_resource_unique")
+        ]
+        indexes = [
+            models.Index(
+                "lesson",
+                F("mentor_count").desc(),
+                F("answer_count").desc(),
+                "resource",
+                name="lesson_resource_idx",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.resource_id} under lesson {self.lesson_id}: {self.answer_count}"
+
+
 def record_citations(answer, own_hosts=None):
     """Make `answer`'s Citation rows the links of its stored HTML.
 
@@ -230,22 +262,25 @@ def refresh_resource_counts(resources=None, answers=None, apps=global_apps):
     `answers`: `Answer.objects.published()` unless a data migration passes its
     own copy of that rule.
 
-    Three statements and one insert, whatever the number of citations: the
-    counts and titles, then the resources' QuestionResource rows.
+    A few statements whatever the number of citations: the counts and
+    titles, then the resources' QuestionResource and LessonResource rows.
     """
-    resource_model, citation_model, per_question_model = (
-        apps.get_model("interviews", name) for name in ("Resource", "Citation", "QuestionResource")
+    resource_model, citation_model, per_question_model, per_lesson_model = (
+        apps.get_model("interviews", name)
+        for name in ("Resource", "Citation", "QuestionResource", "LessonResource")
     )
     if answers is None:
         answers = Answer.objects.published()
     rows = resource_model.objects.all()
     uses = per_question_model.objects.all()
+    lesson_uses = per_lesson_model.objects.all()
     counted = citation_model.objects.filter(answer__in=answers)
     if resources is not None:
         ids = set(resources)
         if not ids:
             return
         rows, uses = rows.filter(pk__in=ids), uses.filter(resource_id__in=ids)
+        lesson_uses = lesson_uses.filter(resource_id__in=ids)
         counted = counted.filter(resource_id__in=ids)
     per_resource = counted.filter(resource=OuterRef("pk")).order_by().values("resource")
     # The link text used most (the longer of equals), leaving out "here" and bare addresses.
@@ -276,4 +311,12 @@ def refresh_resource_counts(resources=None, answers=None, apps=global_apps):
             for question, resource, n in counted.order_by()
             .values_list("answer__question", "resource")
             .annotate(n=Count("pk"))
+        )
+        lesson_uses.delete()
+        per_lesson_model.objects.bulk_create(
+            per_lesson_model(lesson_id=lesson, resource_id=resource, answer_count=n, mentor_count=m)
+            for lesson, resource, n, m in counted.order_by()
+            .values_list("answer__taggedanswer__tag", "resource")
+            .filter(answer__taggedanswer__tag__isnull=False)
+            .annotate(n=Count("answer", distinct=True), m=Count("answer__interview", distinct=True))
         )

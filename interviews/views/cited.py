@@ -5,7 +5,7 @@ list and the addresses of the citing answers loaded with them)."""
 from django.db.models import Count
 
 from ..links import slug_url
-from ..models import Answer, Citation, QuestionResource, Resource
+from ..models import Answer, Citation, LessonResource, QuestionResource, Resource
 
 TOP_RESOURCES = 5  # on a question or lesson page
 
@@ -21,7 +21,18 @@ def question_resources(question, limit=TOP_RESOURCES):
 
 
 def lesson_resources(lessons, limit=TOP_RESOURCES):
-    """The resources published answers carrying every one of `lessons` cite most: 1 query."""
+    """The resources published answers carrying every one of `lessons` cite most: 1 query.
+
+    One lesson (a lesson's own page) reads its stored counts; several are
+    counted from the citations of the answers that carry them all.
+    """
+    if len(lessons) == 1:
+        rows = (
+            LessonResource.objects.filter(lesson=lessons[0])
+            .select_related("resource")
+            .order_by("-mentor_count", "-answer_count", "resource__url")[:limit]
+        )
+        return [counted(row.resource, row.answer_count, row.mentor_count) for row in rows]
     answers = Answer.objects.published().with_lessons(lessons)
     # Filtered before annotating: the counts count only these answers' citations.
     rows = (

@@ -21,7 +21,13 @@ from applyingml.errors import DATABASE_ERRORS
 
 from .. import services
 from ..forms import AnswersForm, ProfileForm
-from ..markdown import render_markdown
+from ..markdown import (
+    answer_anchor,
+    outside_images,
+    outside_images_message,
+    preview_anchor,
+    render_markdown,
+)
 from ..models import Interview, Invitation, Question, Revision, TamperedLink
 from .rescue import link_problem, rescue_page, unavailable
 
@@ -207,12 +213,19 @@ def live_preview(request, token):
             },
             status=400,
         )
-    return JsonResponse({"html": render_markdown(text)})
+    anchor = preview_anchor(request.POST.get("answer", ""))
+    # Shown above the preview: what saving would refuse (the form says it again then).
+    warning = outside_images_message(outside_images(text))
+    return JsonResponse({"html": render_markdown(text, anchor), "warning": warning})
 
 
 def preview_of(answers_form):
     """(question, sanitized HTML) for each answer, rendered like the public pages."""
-    return [(q, render_markdown(text)) for q, text in answers_form.answers().items() if text]
+    return [
+        (q, render_markdown(text, preview_anchor(q.slug)))
+        for q, text in answers_form.answers().items()
+        if text
+    ]
 
 
 def form_page(request, invitation, workspace, profile_form, answers_form, previews=None):
@@ -241,7 +254,11 @@ def read_only(request, invitation, questions):
     revision = interview.revisions.filter(status=Revision.Status.SUBMITTED).first()
     if revision is not None:
         bodies = revision.bodies()
-        answered = [(q, render_markdown(bodies[q.pk])) for q in questions if q.pk in bodies]
+        answered = [
+            (q, render_markdown(bodies[q.pk], answer_anchor(interview.pk, q.pk)))
+            for q in questions
+            if q.pk in bodies
+        ]
     else:
         answers = {a.question_id: a.body_html for a in interview.answers.all()}
         answered = [(q, answers[q.pk]) for q in questions if q.pk in answers]

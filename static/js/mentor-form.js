@@ -180,6 +180,7 @@
       var mine = ++sequence;
       var data = new FormData();
       data.append("text", textarea.value);
+      data.append("answer", textarea.getAttribute("data-answer"));
       fetch(previewUrl, {
         method: "POST",
         body: data,
@@ -194,6 +195,13 @@
         if (result.html !== undefined) {
           // Sanitized by the server, exactly as the published page will be.
           body.innerHTML = result.html || "<p><em>Nothing written yet.</em></p>";
+          if (result.warning) {
+            // What saving would refuse (an image from another site), said before the mentor saves.
+            var warning = document.createElement("p");
+            warning.className = "live-preview__warning";
+            warning.textContent = result.warning;
+            body.insertBefore(warning, body.firstChild);
+          }
         } else {
           body.textContent = result.error || "No preview just now.";
         }

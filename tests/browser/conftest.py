@@ -133,3 +133,12 @@ def browser_errors(request, monkeypatch):
     yield errors
     problems = errors.problems()
     assert not problems, "the browser reported:\n" + "\n".join(problems)
+
+
+@pytest.fixture(autouse=True)
+def media_served(settings, tmp_path):
+    """Uploads (the demo's images among them) in a temporary MEDIA_ROOT, served
+    at MEDIA_URL as production's media host would: the live server serves
+    static files only, and a missing image would be a broken one."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.ROOT_URLCONF = "tests.urls_media"

@@ -91,6 +91,26 @@ def test_live_preview_follows_the_typing(page, live_server, questions, browser_e
     assert preview.is_hidden()
 
 
+def test_live_preview_warns_of_an_image_from_another_site_before_saving(
+    page, live_server, questions
+):
+    _, token = invitation_with_token()
+    page.goto(f"{live_server.url}/submit/{token}/")
+    field = page.get_by_label("How do you spend your time")
+    slug = field.get_attribute("data-answer")
+    field.fill("Our board:\n\n![Burndown](https://other.example.net/burndown.png)")
+    page.locator(f'button[aria-controls="live-preview-{slug}"]').click()
+    preview = page.locator(f"#live-preview-{slug}")
+    preview.locator(".live-preview__warning").wait_for()
+    assert "Images from other sites cannot be shown here" in preview.inner_text()
+    assert preview.locator("img").count() == 0  # a link to it instead, never a blocked image
+    assert preview.get_by_role("link", name="Image: Burndown").count() == 1
+
+    field.fill("Our board is on the wall.")
+    preview.get_by_text("Our board is on the wall.").wait_for()
+    assert preview.locator(".live-preview__warning").count() == 0
+
+
 def test_an_error_is_announced_with_its_field(page, live_server, questions, settings):
     settings.MENTOR_ANSWER_MAX_LENGTH = 5
     _, token = invitation_with_token()

@@ -3,16 +3,23 @@
 The content lives in `interviews/demo/*.toml`, one fictional mentor a file.
 Running the command again updates what changed and duplicates nothing.
 
+Images the answers show are in `interviews/demo/media/`: they are stored
+through the default storage under `demo/` (as an upload would be) and an
+answer names one as `{media}/file.png`.
+
 An answer with an `earlier` text was updated after publishing: it is loaded
 with that text, then an approved revision (the model's steps, emailing no
 one) replaces it with `body`, dated `updated_days_ago`; so the demo has an
 answer with an earlier version. Once only: a later run finds the version.
 """
 
+import re
 import tomllib
 from datetime import timedelta
 from pathlib import Path
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -21,6 +28,7 @@ from interviews.models import Answer, AnswerVersion, Interview, Lesson, Mentor, 
 from interviews.models.enums import License
 
 DEMO_DIR = Path(__file__).resolve().parent.parent.parent / "demo"
+MEDIA_REFERENCE = re.compile(r"\{media\}/([\w.-]+)")
 
 
 class Command(BaseCommand):
@@ -42,11 +50,12 @@ class Command(BaseCommand):
         if not files:
             raise CommandError(f"No demo files (*.toml) in {dir}.")
         questions = {q.position: q for q in Question.objects.standard()}
+        media = store_media(dir / "media")
         created = updated = answers = 0
         with transaction.atomic():
             for path in files:
                 data = read_toml(path)
-                was_created, n_answers = load_mentor(path, data, questions)
+                was_created, n_answers = load_mentor(path, data, questions, media)
                 created += was_created
                 updated += not was_created
                 answers += n_answers
@@ -70,7 +79,29 @@ def read_toml(path):
         raise CommandError(f"{path}: not UTF-8 text ({exc.reason})") from exc
 
 
-def load_mentor(path, data, questions):
+def store_media(folder):
+    """{file name: URL} of the demo's images, stored through the default storage."""
+    urls = {}
+    for path in sorted(folder.glob("*")) if folder.is_dir() else ():
+        name = f"demo/{path.name}"
+        # Replaced, not saved beside: the storage would otherwise pick a new name.
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        default_storage.save(name, ContentFile(path.read_bytes()))
+        urls[path.name] = default_storage.url(name)
+    return urls
+
+
+def expand_media(text, media, path):
+    def url(match):
+        if match.group(1) not in media:
+            raise CommandError(f"{path}: no demo image {match.group(1)} in demo/media/")
+        return media[match.group(1)]
+
+    return MEDIA_REFERENCE.sub(url, text)
+
+
+def load_mentor(path, data, questions, media):
     """Create or update one mentor, their published interview and its answers."""
     try:
         slug = data["slug"]
@@ -90,12 +121,12 @@ def load_mentor(path, data, questions):
         kept, updates = [], {}
         for item in data["answers"]:
             question = questions[item["question"]]
-            body = item["body"].strip()
+            body = expand_media(item["body"].strip(), media, path)
             if "earlier" in item and not AnswerVersion.objects.filter(
                 answer__interview=interview, answer__question=question
             ):
                 updates[question] = (body, item["updated_days_ago"])
-                body = item["earlier"].strip()
+                body = expand_media(item["earlier"].strip(), media, path)
             answer, _ = Answer.objects.update_or_create(
                 interview=interview, question=question, defaults={"body": body}
             )
