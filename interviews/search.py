@@ -37,6 +37,7 @@ from django.utils.safestring import mark_safe
 from .expressions import IsAnyOf
 from .markdown import HIGHLIGHT_START, HIGHLIGHT_STOP
 from .models import Answer, Interview, TaggedAnswer
+from .models.content import SEARCH_CONFIG
 
 MAX_QUERY_LENGTH = 500
 # Ranking reads the stored document of every answer it ranks, and a common
@@ -46,7 +47,6 @@ MAX_QUERY_LENGTH = 500
 # "500+ answers match"). Ranking, the facets and the count all read these
 # rows: at 160,000 answers 1,000 cost a third more time than 500.
 MAX_MATCHES = 500
-SEARCH_CONFIG = "english"
 RELATED_ANSWERS = 5
 # Share of words two answers must have in common to count as related reading
 # without a shared lesson (cosine over their sets of stemmed words; unrelated

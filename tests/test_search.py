@@ -56,6 +56,17 @@ def test_a_question_match_ranks_above_a_passing_mention(client, questions):
     assert names(search(client, "production")) == ["On The Question", "Deep Mention"]
 
 
+def test_accents_are_ignored_in_names_text_and_queries(client, questions):
+    answer_by("Zoë Castaing", questions[0], "I forecast bread for our cafés.")
+    answer_by("Plain Writer", questions[1], "We met in a cafe near the office.")
+
+    assert names(search(client, "Zoe")) == ["Zoë Castaing"]
+    assert sorted(names(search(client, "cafe"))) == ["Plain Writer", "Zoë Castaing"]
+    assert sorted(names(search(client, "café"))) == ["Plain Writer", "Zoë Castaing"]
+    # Highlighted as written.
+    assert "<mark>cafés</mark>" in search(client, "cafe").content.decode()
+
+
 def test_english_stemming_matches_other_forms_of_a_word(client, questions):
     answer_by("Stemmed", questions[0], "I spend my days monitoring models.")
     assert names(search(client, "monitors")) == ["Stemmed"]

@@ -20,7 +20,7 @@ def fill_search_columns(apps, schema_editor):
     for answer in answers:
         answer.body_text = html_to_text(answer.body_html)
     Answer.objects.bulk_update(answers, ["body_text"], batch_size=500)
-    Answer.objects.update(search_vector=answer_search_vector(apps))
+    Answer.objects.update(search_vector=answer_search_vector(apps, config="english"))
 
 
 class Migration(migrations.Migration):

@@ -32,7 +32,7 @@ def rerender(apps, schema_editor):
     def flush(changed):
         Answer.objects.bulk_update(changed, ["body_html", "body_text"], batch_size=CHUNK)
         Answer.objects.filter(pk__in=[a.pk for a in changed]).update(
-            search_vector=answer_search_vector(apps)
+            search_vector=answer_search_vector(apps, config="english")
         )
         changed.clear()
 

@@ -245,7 +245,13 @@ class AnswerQuerySet(models.QuerySet):
         return self.update(published_at=Subquery(public_date.values("published_at")[:1]))
 
 
-def answer_search_vector(apps=global_apps):
+# The text search configuration documents and queries are read with: English
+# stemming and stop words, accents ignored ("Zoe" finds "Zoë", "cafe" finds
+# "café"). Created by migration 0019 (PostgreSQL's unaccent extension).
+SEARCH_CONFIG = "applyingml"
+
+
+def answer_search_vector(apps=global_apps, config=SEARCH_CONFIG):
     """The weighted document an answer is found by, as one SQL expression.
 
     The question and the lessons weigh most (A), then who answered (B), then
@@ -276,9 +282,9 @@ def answer_search_vector(apps=global_apps):
         .values("words")
     )
     return (
-        SearchVector(Subquery(question), Subquery(lessons), weight="A", config="english")
-        + SearchVector(Subquery(mentor), weight="B", config="english")
-        + SearchVector("body_text", weight="D", config="english")
+        SearchVector(Subquery(question), Subquery(lessons), weight="A", config=config)
+        + SearchVector(Subquery(mentor), weight="B", config=config)
+        + SearchVector("body_text", weight="D", config=config)
     )
 
 
