@@ -21,10 +21,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db.models import Max, Q
 
 from .links import slug_url
-from .models import Answer, Interview, Lesson, Mentor, Question
+from .models import Answer, Lesson, Mentor, Question, last_public_change
 from .models.enums import License
 
 STORAGE_DIR = "dataset"
@@ -311,17 +310,6 @@ def latest():
             return json.load(io.TextIOWrapper(handle, encoding="utf-8"))
         except ValueError:
             return None
-
-
-def last_public_change():
-    """When what the dataset could hold last changed: an interview published,
-    withdrawn or edited (an answer's save touches its interview's updated_at
-    only sometimes, so answers count too)."""
-    interviews = Interview.objects.filter(
-        Q(status=Interview.Status.PUBLISHED) | Q(status=Interview.Status.WITHDRAWN)
-    ).aggregate(at=Max("updated_at"))["at"]
-    answers = Answer.objects.published().aggregate(at=Max("updated_at"))["at"]
-    return max([t for t in (interviews, answers) if t], default=None)
 
 
 def is_stale():

@@ -1,8 +1,8 @@
 """The worker's every-minute run: what no request enqueues.
 
-Deliveries a dead worker left behind, a dataset older than the content, and
-following's own upkeep (expired follow requests, the weekly digest when
-due). `manage.py worker` starts the chain; each run queues the next, and
+Deliveries a dead worker left behind, a dataset or search vocabulary older
+than the content, and following's own upkeep (expired follow requests, the
+weekly digest when due). `manage.py worker` starts the chain; each run queues the next, and
 several workers share the one chain. It sits above tasks.py and
 following.py, which never import it, so the modules depend one way.
 """
@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus, default_task_backend, task
 from django_tasks_db.models import DBTaskResult
 
-from . import dataset, following, tasks
+from . import dataset, following, search, tasks
 from .models import OutgoingEmail
 
 EVERY = timedelta(seconds=60)
@@ -38,6 +38,8 @@ def run_housekeeping():
         tasks.deliver_batch.enqueue(ids[start : start + 100])
     if dataset.is_stale():
         tasks.rebuild_dataset.enqueue()
+    if search.search_terms_stale():
+        tasks.rebuild_search_terms.enqueue()
     following.housekeeping(now)
     return len(ids)
 

@@ -10,6 +10,7 @@ models/content.py); no query computes `to_tsvector` over the table.
 stored vectors.
 """
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -36,8 +37,9 @@ from django.utils.safestring import mark_safe
 
 from .expressions import IsAnyOf
 from .markdown import HIGHLIGHT_START, HIGHLIGHT_STOP
-from .models import Answer, Interview, TaggedAnswer
+from .models import Answer, Interview, SearchTerm, TaggedAnswer, last_public_change
 from .models.content import SEARCH_CONFIG
+from .models.vocabulary import MIN_LENGTH as MIN_TERM_LENGTH
 
 MAX_QUERY_LENGTH = 500
 # Ranking reads the stored document of every answer it ranks, and a common
@@ -185,6 +187,29 @@ def highlight(headline):
     return mark_safe(
         escape(headline or "").replace(HIGHLIGHT_START, "<mark>").replace(HIGHLIGHT_STOP, "</mark>")
     )
+
+
+# A search finding fewer answers than this offers "Did you mean …" when a word
+# in it is not one the answers use.
+FEW_RESULTS = 3
+WORD = re.compile(r"[^\W\d_]+")
+
+
+def did_you_mean(text):
+    """`text` with each word no published answer uses replaced by the most alike
+    word one does (SearchTerm), or None when there is nothing to correct: one query."""
+    typed = {word.lower() for word in WORD.findall(text)}
+    fixes = SearchTerm.objects.closest(sorted(w for w in typed if len(w) >= MIN_TERM_LENGTH))
+    if not fixes:
+        return None
+    return WORD.sub(lambda m: fixes.get(m.group(0).lower(), m.group(0)), text)
+
+
+def search_terms_stale():
+    """Whether the vocabulary is older than what readers can see (or missing)."""
+    changed = last_public_change()
+    built = SearchTerm.objects.built_at()
+    return changed is not None and (built is None or changed > built)
 
 
 def reduces_to_nothing(text):

@@ -139,13 +139,15 @@ def republish(interview, by, note=""):
 
 
 def public_content_changed():
-    """What readers can see changed: rebuild the open dataset in the background.
+    """What readers can see changed: rebuild the open dataset and the search
+    vocabulary in the background.
 
     On commit, not in the transaction: a lost rebuild is made good by the
     next one (or the worker's hourly check), and a run inside the editor's
     transaction would read the data before the change.
     """
     transaction.on_commit(tasks.rebuild_dataset.enqueue)
+    transaction.on_commit(tasks.rebuild_search_terms.enqueue)
 
 
 STEPS = {

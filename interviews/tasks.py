@@ -25,8 +25,8 @@ from django_tasks import default_task_backend, task
 
 from applyingml.errors import first_line
 
-from . import dataset
-from .models import Invitation, OutgoingEmail
+from . import dataset, search
+from .models import Invitation, OutgoingEmail, SearchTerm
 from .models.mail import MAX_ATTEMPTS
 
 logger = logging.getLogger(__name__)
@@ -115,6 +115,15 @@ def _failed(email, exc, now):
             deliver.using(run_after=email.next_attempt_at).enqueue(email.pk)
         # Otherwise (the immediate backend) housekeeping() finds it when it is due.
     email.save(update_fields=["status", "attempts", "last_error", "next_attempt_at"])
+
+
+@task()
+def rebuild_search_terms():
+    """The words "Did you mean …" suggests from, again (after a change readers see).
+
+    Skipped when already newer than the content, as rebuild_dataset is."""
+    if search.search_terms_stale():
+        SearchTerm.objects.rebuild()
 
 
 @task()

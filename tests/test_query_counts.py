@@ -38,7 +38,7 @@ PAGES = {
     "/resources/?question={question_slug}&tag=common": 6,
     "/search/?q=baseline": 4,  # ids, page, question facets, lesson facets
     "/search/?q=baseline&tag=common": 5,  # + active lessons
-    "/search/?q=nothingmatches": 2,  # ids, then whether they were all stop words
+    "/search/?q=nothingmatches": 3,  # ids, whether they were all stop words, "Did you mean"
     "/feed/": 2,  # interviews with mentors, their answers
     "{question}feed/": 2,  # question, answers with their lessons
     "/lessons/common/feed/": 2,  # lesson, answers with their lessons

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from interviews.models import SearchTerm
 from tests.factories import (
     AnswerFactory,
     DraftInterviewFactory,
@@ -262,12 +263,16 @@ def test_search_page_query_count_is_constant(
     with django_assert_num_queries(4):
         response = client.get(SEARCH, {"q": "shadow"})
     assert len(response.context["results"]) == count
-    # filtered: + the active question and lesson, - the question facets
-    with django_assert_num_queries(5):
+    # filtered: + the active question and lesson, - the question facets; it
+    # finds one answer, so + whether a word could be corrected ("Did you mean")
+    with django_assert_num_queries(6):
         client.get(SEARCH, {"q": "shadow", "question": questions[0].slug, "tag": "lesson-0"})
     # nothing found: matches, then whether the words were all stop words
     with django_assert_num_queries(2):
         client.get(SEARCH, {"q": "the of"})
+    # nothing found, not stop words: + "Did you mean"
+    with django_assert_num_queries(3):
+        client.get(SEARCH, {"q": "shadwo"})
 
 
 def test_searching_reads_the_stored_vector_never_to_tsvector(client, questions):
@@ -276,3 +281,47 @@ def test_searching_reads_the_stored_vector_never_to_tsvector(client, questions):
         search(client, "stored")
     assert queries.captured_queries
     assert not any("to_tsvector" in q["sql"] for q in queries.captured_queries)
+
+
+def test_a_mistyped_word_offers_the_word_answers_use(client, questions):
+    answer_by("Calibrated", questions[0], "Calibration matters more than accuracy here.")
+    answer_by("Other", questions[1], "We kept the thresholds.")
+    SearchTerm.objects.rebuild()
+
+    response = search(client, "calibraton thresholds")
+
+    assert response.context["results"] == [] or not response.context["results"]
+    assert response.context["suggestion"] == "calibration thresholds"
+    html = response.content.decode()
+    assert 'Did you mean <a href="?q=calibration+thresholds">calibration thresholds</a>?' in html
+    # A word the answers use is left alone, and so is a search that finds enough.
+    assert search(client, "thresholds").context["suggestion"] is None
+
+
+def test_the_vocabulary_follows_publishing_and_withdrawing(
+    client, questions, editor, django_capture_on_commit_callbacks
+):
+    from interviews import services
+
+    answer = answer_by("Soon Gone", questions[0], "Our zeitgeist detector was a spreadsheet.")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.public_content_changed()
+    assert SearchTerm.objects.filter(word="zeitgeist").exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.withdraw(answer.interview, by=editor, note="Asked to.")
+
+    # A withdrawn answer's words are suggested no more.
+    assert not SearchTerm.objects.filter(word="zeitgeist").exists()
+    assert search(client, "zeitgeit").context["suggestion"] is None
+
+
+def test_housekeeping_rebuilds_a_stale_vocabulary(questions):
+    from interviews import housekeeping
+    from interviews import search as site_search
+
+    answer_by("Fresh", questions[0], "Gradient boosting for tabular data.")
+    assert site_search.search_terms_stale()
+    housekeeping.run_housekeeping()
+    assert not site_search.search_terms_stale()
+    assert SearchTerm.objects.get(word="gradient").answers == 1

@@ -11,10 +11,11 @@
 - resources: the links answers cite, with stored counts (per question, per lesson)
 - imports: uploaded files waiting between the admin's import preview and import
 - mail: the outbox, every email until it is delivered
+- vocabulary: the words published answers use, for "Did you mean …"
 """
 
 from .collecting import Invitation, InvitationQuerySet, Nomination, RateLimitWindow, TamperedLink
-from .content import Answer, Interview, Mentor, Question, unique_slug
+from .content import Answer, Interview, Mentor, Question, last_public_change, unique_slug
 from .counts import LessonUse, refresh_counts
 from .following import BadFollowLink, Subscriber
 from .imports import ImportUpload
@@ -29,6 +30,7 @@ from .resources import (
     refresh_resource_counts,
 )
 from .revisions import AnswerVersion, Revision, RevisionAnswer
+from .vocabulary import SearchTerm
 from .workflow import TRANSITIONS, InterviewEvent, InvalidTransition
 
 __all__ = [
@@ -56,9 +58,11 @@ __all__ = [
     "Resource",
     "Revision",
     "RevisionAnswer",
+    "SearchTerm",
     "Subscriber",
     "TaggedAnswer",
     "TamperedLink",
+    "last_public_change",
     "record_citations",
     "refresh_counts",
     "refresh_resource_counts",

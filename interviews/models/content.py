@@ -28,7 +28,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, F, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat, JSONObject
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -243,6 +243,19 @@ class AnswerQuerySet(models.QuerySet):
             Interview.public_filter(), pk=OuterRef("interview_id")
         )
         return self.update(published_at=Subquery(public_date.values("published_at")[:1]))
+
+
+def last_public_change():
+    """When what readers can see last changed: an interview published, withdrawn
+    or edited, or a published answer saved (an answer's save touches its
+    interview's updated_at only sometimes, so answers count too). What is
+    built from the content (the dataset, the search vocabulary) is stale
+    when older."""
+    interviews = Interview.objects.filter(
+        Q(status=Interview.Status.PUBLISHED) | Q(status=Interview.Status.WITHDRAWN)
+    ).aggregate(at=Max("updated_at"))["at"]
+    answers = Answer.objects.published().aggregate(at=Max("updated_at"))["at"]
+    return max([t for t in (interviews, answers) if t], default=None)
 
 
 # The text search configuration documents and queries are read with: English

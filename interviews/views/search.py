@@ -24,7 +24,8 @@ class SearchView(LessonFilterMixin, PageMetaMixin, ListView):
     page (with headlines and lessons), the questions and the lessons most
     found among the results;
     plus the active question and lessons when filtering. A search that finds
-    nothing asks PostgreSQL once more whether the words were all stop words.
+    nothing asks PostgreSQL once more whether the words were all stop words,
+    and one finding fewer than search.FEW_RESULTS looks for a "Did you mean".
     """
 
     template_name = "interviews/search.html"
@@ -102,6 +103,8 @@ class SearchView(LessonFilterMixin, PageMetaMixin, ListView):
             filter_keep=[("q", self.query.text)]
             + ([("question", active_question.slug)] if active_question else []),
         )
+        if self.query.has_words and found < search.FEW_RESULTS and not context["only_stop_words"]:
+            context["suggestion"] = search.did_you_mean(self.query.text)
         if found:
             context["narrowing_lessons"] = self.narrowing_lessons(
                 match.lesson_ids for match in self.matches
