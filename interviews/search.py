@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -30,8 +31,10 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    TextField,
+    Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -42,6 +45,7 @@ from .models.content import SEARCH_CONFIG
 from .models.vocabulary import MIN_LENGTH as MIN_TERM_LENGTH
 
 MAX_QUERY_LENGTH = 500
+LESSON_SEPARATOR = " · "
 # Ranking reads the stored document of every answer it ranks, and a common
 # word matches most answers: at 160,000 answers "data" would mean ranking
 # nearly all of them. Search ranks the newest MAX_MATCHES matches instead,
@@ -159,26 +163,58 @@ def _name_similarities(text):
 
 
 def with_headlines(answers, text):
-    """Annotate `headline`: the passages of the answer's text that match.
+    """Annotate `headline`: the passages of the answer's text that match, and
+    the lines of its card with the matching words marked wherever they are:
+    `question_headline` (the question), `mentor_headline` (role and company)
+    and `lessons_headline` (its lessons' names), so a result found by its
+    question, a lesson or who answered shows why.
 
     ts_headline is costly, so annotate the page being shown only; PostgreSQL
     evaluates it after the sort and limit. It runs over the plain-text copy
     of the answer, marked with private-use characters that `highlight()`
     turns into <mark> once everything else is escaped.
     """
+    query = search_query(text)
+    marks = {"config": SEARCH_CONFIG, "start_sel": HIGHLIGHT_START, "stop_sel": HIGHLIGHT_STOP}
+    lessons = (
+        TaggedAnswer.objects.filter(content_object=OuterRef("pk"))
+        .values("content_object")
+        .annotate(names=StringAgg("tag__name", LESSON_SEPARATOR, order_by="tag__name"))
+        .values("names")
+    )
     return answers.annotate(
         headline=SearchHeadline(
             "body_text",
-            search_query(text),
-            config=SEARCH_CONFIG,
-            start_sel=HIGHLIGHT_START,
-            stop_sel=HIGHLIGHT_STOP,
+            query,
             max_words=35,
             min_words=15,
             max_fragments=2,
             fragment_delimiter=" … ",
-        )
+            **marks,
+        ),
+        question_headline=SearchHeadline("question__text", query, highlight_all=True, **marks),
+        mentor_headline=SearchHeadline(
+            # Mentor.headline: "Role, Company" with whichever parts are known.
+            Func(
+                Value(", "),
+                NullIf("interview__mentor__role", Value("")),
+                NullIf("interview__mentor__company", Value("")),
+                function="CONCAT_WS",
+                output_field=TextField(),
+            ),
+            query,
+            highlight_all=True,
+            **marks,
+        ),
+        lessons_headline=SearchHeadline(
+            Subquery(lessons, output_field=TextField()), query, highlight_all=True, **marks
+        ),
     )
+
+
+def marked(headline):
+    """Whether a headline holds a match."""
+    return HIGHLIGHT_START in (headline or "")
 
 
 def highlight(headline):

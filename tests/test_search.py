@@ -325,3 +325,20 @@ def test_housekeeping_rebuilds_a_stale_vocabulary(questions):
     housekeeping.run_housekeeping()
     assert not site_search.search_terms_stale()
     assert SearchTerm.objects.get(word="gradient").answers == 1
+
+
+def test_snippets_mark_the_match_in_the_question_the_mentor_line_or_a_lesson(client, questions):
+    # questions[11] asks how mentors monitor performance in production.
+    answer_by("On The Question", questions[11], "Dashboards and alerts.")
+    interview = PublishedInterviewFactory(
+        mentor=MentorFactory(name="By Role", role="Forecasting lead", company="Breadline")
+    )
+    AnswerFactory(interview=interview, question=questions[0], body="I run the team.")
+    answer_by("By Lesson", questions[2], "Share one table of inputs.", ["feature stores"])
+
+    html = search(client, "production").content.decode()
+    assert "<mark>production</mark>" in html.split("result__meta")[1]
+    html = search(client, "breadline").content.decode()
+    assert "Forecasting lead, <mark>Breadline</mark>" in html
+    html = search(client, "feature stores").content.decode()
+    assert "Found in its lessons: <mark>feature</mark> <mark>stores</mark>" in html

@@ -125,6 +125,12 @@ def highlight(headline):
 
 
 @register.filter
+def marked(headline):
+    """Whether a search headline holds a match."""
+    return search.marked(headline)
+
+
+@register.filter
 def json_ld(data):
     """`data` as a schema.org JSON-LD <script>, escaped to stay inside it."""
     return meta.json_ld_script(data)
