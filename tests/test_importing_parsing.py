@@ -692,3 +692,25 @@ def test_a_footnote_defined_at_the_end_is_copied_whole_into_the_answer_that_cite
         "What do you read?",
         "Papers[^1].\n\n[^1]: Mostly on ranking.\n\n    And some on evaluation.",
     )
+
+
+def test_answers_that_each_define_their_own_first_footnote_keep_their_own():
+    # Read over the whole file the parser keeps one [^1]; each answer has its own.
+    assert questions(
+        """
+        ### What do you read?
+
+        Papers[^1].
+
+        [^1]: Mostly on ranking.
+
+        ### What do you do on Fridays?
+
+        Read queries[^1].
+
+        [^1]: Two hundred of them.
+        """
+    ) == [
+        ("What do you read?", "Papers[^1].\n\n[^1]: Mostly on ranking."),
+        ("What do you do on Fridays?", "Read queries[^1].\n\n[^1]: Two hundred of them."),
+    ]

@@ -32,7 +32,7 @@ class HeadParser(HTMLParser):
         elif tag == "script" and attrs.get("type") == "application/ld+json":
             self._in = "json_ld"
             self.json_ld.append("")
-        elif tag == "title":
+        elif tag == "title" and not self.title:  # the page's, not an SVG's in the body
             self._in = "title"
 
     def handle_endtag(self, tag):

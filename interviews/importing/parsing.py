@@ -203,6 +203,10 @@ class Blocks:
             lines, start = lines[1:], start + 1
         text = "\n".join(lines).rstrip()
         own = {label for label, (first, _) in self.definitions.items() if start <= first < end}
+        # Answers often each define their own [^1]: read over the whole file, the
+        # parser keeps one of them, so the section's own are read from it alone.
+        env = {"docId": "import", "image_origins": set()}
+        own |= {f"^{link_label(label)}" for label, _ in footnote_spans(STRUCTURE.parse(text, env))}
         used = []
         for first, source in self.inline:
             if not start <= first < end:
