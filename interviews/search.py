@@ -40,7 +40,16 @@ from django.utils.safestring import mark_safe
 
 from .expressions import IsAnyOf
 from .markdown import HIGHLIGHT_START, HIGHLIGHT_STOP
-from .models import Answer, Interview, SearchTerm, TaggedAnswer, last_public_change
+from .models import (
+    Answer,
+    Interview,
+    Lesson,
+    Mentor,
+    Question,
+    SearchTerm,
+    TaggedAnswer,
+    last_public_change,
+)
 from .models.content import SEARCH_CONFIG
 from .models.vocabulary import MIN_LENGTH as MIN_TERM_LENGTH
 
@@ -239,6 +248,27 @@ def did_you_mean(text):
     if not fixes:
         return None
     return WORD.sub(lambda m: fixes.get(m.group(0).lower(), m.group(0)), text)
+
+
+SUGGESTIONS = 5  # of each kind
+
+
+def suggestions(text, limit=SUGGESTIONS):
+    """Lessons, mentors and questions whose names have a word starting with
+    what was typed ({kind: [(name, url)]}), for the search box: three queries."""
+    text = " ".join(text.split())[:100]
+    if len(text) < 2:
+        return {}
+    # PostgreSQL's \m: the start of a word, in any case.
+    starts = r"\m" + re.escape(text)
+    lessons = Lesson.objects.in_use().filter(name__iregex=starts).order_by("-answer_count", "name")
+    mentors = Mentor.objects.published().filter(name__iregex=starts).order_by("name")
+    questions = Question.objects.public().filter(title__iregex=starts).order_by("position")
+    return {
+        "lessons": [(lesson.name, lesson.get_absolute_url()) for lesson in lessons[:limit]],
+        "mentors": [(mentor.name, mentor.get_absolute_url()) for mentor in mentors[:limit]],
+        "questions": [(q.title, q.get_absolute_url()) for q in questions[:limit]],
+    }
 
 
 def search_terms_stale():

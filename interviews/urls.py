@@ -47,6 +47,11 @@ urlpatterns = [
     path("lessons/<slug:slug>/feed/", public_page(feeds.LessonFeed()), name="lesson-feed"),
     path("resources/", public_page(views.ResourceListView.as_view()), name="resource-list"),
     path("search/", public_page(views.SearchView.as_view()), name="search"),
+    path(
+        "search/suggestions/",
+        public_page(views.SuggestionsView.as_view()),
+        name="search-suggestions",
+    ),
     path("compare/", public_page(views.compare), name="compare"),
     path("feed/", public_page(feeds.LatestInterviewsFeed()), name="feed"),
     path("sitemap.xml", public_page(sitemaps.index), name="sitemap"),

@@ -342,3 +342,25 @@ def test_snippets_mark_the_match_in_the_question_the_mentor_line_or_a_lesson(cli
     assert "Forecasting lead, <mark>Breadline</mark>" in html
     html = search(client, "feature stores").content.decode()
     assert "Found in its lessons: <mark>feature</mark> <mark>stores</mark>" in html
+
+
+def test_the_search_box_suggests_lessons_mentors_and_questions_by_word_start(
+    client, questions, django_assert_num_queries
+):
+    answer_by("Ngozi Adeyemi", questions[0], "Monitoring first.", ["monitoring"])
+    answer_by("Hidden Draft", questions[1], "Not yet.", interview_factory=DraftInterviewFactory)
+    url = reverse("interviews:search-suggestions")
+
+    with django_assert_num_queries(3):
+        html = client.get(url, {"q": "mon"}).content.decode()
+    assert '<a href="/lessons/monitoring/">monitoring</a>' in html
+    # "ade" starts the mentor's second name; a draft's mentor is never offered.
+    html = client.get(url, {"q": "ade"}).content.decode()
+    assert ">Ngozi Adeyemi</a>" in html
+    assert "Hidden Draft" not in client.get(url, {"q": "hid"}).content.decode()
+    # A question by a word of its title; one letter, or only symbols, offers nothing.
+    assert (
+        questions[2].title in client.get(url, {"q": questions[2].title.split()[0]}).content.decode()
+    )
+    assert "<a " not in client.get(url, {"q": "m"}).content.decode()
+    assert client.get(url, {"q": "(?*"}).status_code == 200

@@ -28,7 +28,7 @@ from .following import follow, follow_confirm, follow_manage, follow_sent, follo
 from .nomination import nominate, nominate_thanks
 from .rescue import csrf_failure
 from .resources import ResourceListView
-from .search import SearchView
+from .search import SearchView, SuggestionsView
 from .submission import autosave, live_preview, submission, submission_thanks
 
 __all__ = [
@@ -44,6 +44,7 @@ __all__ = [
     "QuestionListView",
     "ResourceListView",
     "SearchView",
+    "SuggestionsView",
     "autosave",
     "compare",
     "csrf_failure",

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.text import Truncator
-from django.views.generic import ListView
+from django.views.generic import ListView, TemplateView
 
 from .. import search
 from ..meta import PageMetaMixin
@@ -121,3 +121,21 @@ class SearchView(LessonFilterMixin, PageMetaMixin, ListView):
             # Result pages are for readers; crawlers get the sitemap instead.
             "noindex": True,
         }
+
+
+class SuggestionsView(TemplateView):
+    """`/search/suggestions/?q=…`: what the search box offers while typing (htmx
+    swaps it in under the box; the form works without it). Three queries."""
+
+    template_name = "interviews/includes/search_suggestions.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        found = search.suggestions(search.clean_query(self.request.GET.get("q", "")).text)
+        context["suggestions"] = [
+            (label, found[kind]) for kind, label in SUGGESTION_KINDS if found.get(kind)
+        ]
+        return context
+
+
+SUGGESTION_KINDS = [("lessons", "Lessons"), ("mentors", "Mentors"), ("questions", "Questions")]
