@@ -18,6 +18,7 @@ import secrets
 from contextlib import nullcontext
 from dataclasses import dataclass
 from io import StringIO
+from unittest.mock import patch
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -25,6 +26,7 @@ from django.db.models import Count
 from django.test import override_settings
 from django.utils import timezone
 
+from interviews import share
 from interviews.models import Answer, AnswerVersion, Interview, Mentor, Question, Subscriber
 
 EDITOR_EMAIL = "editor@example.com"
@@ -47,8 +49,17 @@ class DemoSite:
     search_term: str = "data"
 
 
-def build_demo_site():
-    """Demo content plus one of each state a page type needs. Returns a DemoSite."""
+def build_demo_site(share_images=False):
+    """Demo content plus one of each state a page type needs. Returns a DemoSite.
+
+    Share images are drawn only when asked for: some 150 cards after the
+    commits, seconds of every browser test that never looks at them.
+    """
+    with nullcontext() if share_images else patch.object(share, "changed"):
+        return _build_demo_site()
+
+
+def _build_demo_site():
     from interviews.models import Invitation
 
     call_command("seed_demo", stdout=StringIO())

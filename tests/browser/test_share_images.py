@@ -21,7 +21,7 @@ def test_answer_and_interview_pages_offer_their_share_images(
     page, live_server, questions, settings
 ):
     settings.ROOT_URLCONF = "tests.urls_media"  # /media/ served as production's storage would
-    site = build_demo_site()  # publishing the demo draws its images (after each commit)
+    site = build_demo_site(share_images=True)  # drawn after each commit
     interview = Interview.objects.get(mentor__slug=site.mentor_slug)
     answer = Answer.objects.filter(interview=interview).select_related("question").first()
 
