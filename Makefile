@@ -12,6 +12,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DURATION ?= 120
 CONNECTIONS ?= 32
+TEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
 .PHONY: help run test check lint format lock db setup editor stop-db clean backup restore loadtest screenshots bench bench-search vnu
@@ -51,8 +52,10 @@ run: setup
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# One pytest worker per core (pytest-xdist): each has its own test database
+# on the same server and its own Chromium.
 test: db vnu
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 # The W3C Nu HTML checker for tests/test_html.py: vnu.jar from npm, pinned in
 # tools/vnu.py, installed under .data/vnu when missing; it runs on the system's Java.
