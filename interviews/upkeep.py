@@ -99,6 +99,9 @@ def interview_saved(interview, created):
             # Published: every card is made; withdrawn: every image removed.
             answers = interview.answers.values_list("pk", flat=True)
             share.changed(answers=answers, interviews=[interview.pk])
+        elif interview.is_public:
+            # Redated: the questions' answers by year move.
+            refresh_counts(set(interview.answers.values_list("question_id", flat=True)))
         pagecache.invalidate()
 
 

@@ -22,10 +22,10 @@ PAGES = {
     "{answer}versions/": 2,  # the answer, its earlier versions
     "{answer}versions/1/": 2,  # the answer, the version and the next
     "/questions/": 1,  # questions with their stored counts
-    # the questions asked (this one too), page, question's lessons, its most
-    # cited resources, its answers by year
-    "{question}": 5,
-    "{question}?tag=common&tag=second": 8,  # + active lessons, ids (the count), narrowing
+    # the questions asked (this one too, with its stored answers by year), page,
+    # question's lessons, its most cited resources
+    "{question}": 4,
+    "{question}?tag=common&tag=second": 7,  # + active lessons, ids (the count), narrowing
     "/lessons/": 1,  # lessons in use with their stored counts
     "/lessons/common/": 5,  # active lessons, ids, page, narrowing, most cited resources
     "/lessons/common/?tag=second": 5,

@@ -172,10 +172,10 @@ def test_question_page_query_count_is_constant(
     for n in range(answers):
         answer_by(f"Counted Mentor{n}", questions[2], lessons=["start simple", f"lesson {n}"])
     # the questions asked (this one and its stored count among them), page with
-    # lessons, the question's lessons, its most cited resources, answers by year
-    with django_assert_num_queries(5):
+    # lessons, the question's lessons, its most cited resources (answers by year stored)
+    with django_assert_num_queries(4):
         response = client.get(questions[2].get_absolute_url())
     assert len(response.context["answers"]) == answers
     # filtered: + the active lessons, the matching ids, the lessons to narrow by
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         client.get(questions[2].get_absolute_url() + "?tag=start-simple")

@@ -435,6 +435,12 @@ class Question(models.Model):
     published_answer_count = models.PositiveIntegerField(
         default=0, editable=False, help_text="Published answers (kept by counts.refresh_counts())."
     )
+    answers_by_year = models.JSONField(
+        default=dict,
+        editable=False,
+        help_text='Published answers by year of publication, {"2025": 12} '
+        "(kept by counts.refresh_counts()).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -21,7 +21,7 @@ that ever drifted is right again after the next change to its question.
 from django.apps import apps
 from django.db import models, transaction
 from django.db.models import Count, OuterRef, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractYear
 
 
 def keep_stored_count(instance, save_kwargs):
@@ -66,9 +66,9 @@ class LessonUse(models.Model):
 def refresh_counts(questions=None):
     """Recount published answers for `questions` (rows or ids; every question when None).
 
-    Three statements and one insert, whatever the number of answers: the
-    questions' counts, their LessonUse rows, and the totals of the lessons
-    those rows name.
+    A few statements whatever the number of answers: the questions' counts
+    and their answers by year, their LessonUse rows, and the totals of the
+    lessons those rows name.
     """
     Answer, Question, Lesson, TaggedAnswer = (
         apps.get_model("interviews", name)
@@ -94,6 +94,18 @@ def refresh_counts(questions=None):
             .values("n")
         )
         question_rows.update(published_answer_count=Coalesce(Subquery(per_question), 0))
+        by_year = {}
+        for question, year, n in (
+            published.annotate(year=ExtractYear("published_at"))
+            .order_by()
+            .values_list("question", "year")
+            .annotate(n=Count("pk"))
+        ):
+            by_year.setdefault(question, {})[str(year)] = n
+        changed = list(question_rows.only("pk"))
+        for question in changed:
+            question.answers_by_year = by_year.get(question.pk, {})
+        Question.objects.bulk_update(changed, ["answers_by_year"])
 
         lessons = set(uses.values_list("lesson_id", flat=True))
         uses.delete()

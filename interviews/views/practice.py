@@ -3,16 +3,13 @@
 How many mentors answered (the question's stored count), the lessons most
 often tagged on it with their share of its answers (LessonUse, stored), the
 resources its answers cite most (QuestionResource, stored) and its answers
-by year of publication (one aggregate over the question's index). The chart
+by year of publication (`Question.answers_by_year`, stored: an aggregate over
+10,000 answers cost 3.5 ms of every uncached question page). The chart
 is drawn by the template from the geometry computed here; no JavaScript.
 """
 
 from dataclasses import dataclass
 
-from django.db.models import Count
-from django.db.models.functions import ExtractYear
-
-from ..models import Answer
 from .cited import question_resources
 
 LESSONS_SHOWN = 5
@@ -70,21 +67,13 @@ def year_bars(counts):
 
 
 def answers_by_year(question):
-    """{year: published answers to `question`}: one aggregate query."""
-    rows = (
-        Answer.objects.published()
-        .filter(question=question)
-        .annotate(year=ExtractYear("published_at"))
-        .order_by()
-        .values_list("year")
-        .annotate(n=Count("pk"))
-    )
-    return dict(rows)
+    """{year: published answers to `question`}, from its stored counts (no query)."""
+    return {int(year): n for year, n in question.answers_by_year.items()}
 
 
 def state_of_practice(question, lessons):
     """The figures for `question`'s page; `lessons` are its lessons, most used
-    first, with `answer_count` (the page's own list). 2 queries."""
+    first, with `answer_count` (the page's own list). 1 query."""
     answered = question.published_answer_count
     shares = [
         (lesson, round(100 * lesson.answer_count / answered)) for lesson in lessons[:LESSONS_SHOWN]
