@@ -81,7 +81,8 @@ def question_saved(question, created, update_fields):
 
 def interview_saved(interview, created):
     """Published, withdrawn, republished or redated: the answers' copy of the
-    public date follows, and the counts when it became or stopped being public."""
+    public date follows, and so do the counts (answers by year among them); the
+    resources' counts and the share images when it became or stopped being public."""
     stored = getattr(interview, "_stored_public_state", None)
     state = interview._public_state()
     interview._stored_public_state = state
@@ -93,15 +94,12 @@ def interview_saved(interview, created):
     interview.answers.all().update_published_at()
     was_public = stored is None or stored[0] == Interview.Status.PUBLISHED
     if was_public or interview.is_public:
+        refresh_counts(set(interview.answers.values_list("question_id", flat=True)))
         if stored is None or was_public != interview.is_public:
-            refresh_counts(set(interview.answers.values_list("question_id", flat=True)))
             refresh_resource_counts(cited_by(interview.answers.all()))
             # Published: every card is made; withdrawn: every image removed.
             answers = interview.answers.values_list("pk", flat=True)
             share.changed(answers=answers, interviews=[interview.pk])
-        elif interview.is_public:
-            # Redated: the questions' answers by year move.
-            refresh_counts(set(interview.answers.values_list("question_id", flat=True)))
         pagecache.invalidate()
 
 

@@ -123,6 +123,9 @@ class SearchView(LessonFilterMixin, PageMetaMixin, ListView):
         }
 
 
+SUGGESTION_KINDS = [("lessons", "Lessons"), ("mentors", "Mentors"), ("questions", "Questions")]
+
+
 class SuggestionsView(TemplateView):
     """`/search/suggestions/?q=…`: what the search box offers while typing (htmx
     swaps it in under the box; the form works without it). Three queries."""
@@ -136,6 +139,3 @@ class SuggestionsView(TemplateView):
             (label, found[kind]) for kind, label in SUGGESTION_KINDS if found.get(kind)
         ]
         return context
-
-
-SUGGESTION_KINDS = [("lessons", "Lessons"), ("mentors", "Mentors"), ("questions", "Questions")]
