@@ -1,7 +1,8 @@
 """The worker's every-minute run: what no request enqueues.
 
 Deliveries a dead worker left behind, a dataset or search vocabulary older
-than the content, and following's own upkeep (expired follow requests, the
+than the content, search tiers whose newest has outgrown its size, and
+following's own upkeep (expired follow requests, the
 weekly digest when due). `manage.py worker` starts the chain; each run queues the next, and
 several workers share the one chain. It sits above tasks.py and
 following.py, which never import it, so the modules depend one way.
@@ -14,7 +15,7 @@ from django_tasks import TaskResultStatus, default_task_backend, task
 from django_tasks_db.models import DBTaskResult
 
 from . import dataset, following, search, tasks
-from .models import OutgoingEmail
+from .models import OutgoingEmail, SearchEntry
 
 EVERY = timedelta(seconds=60)
 
@@ -40,6 +41,8 @@ def run_housekeeping():
         tasks.rebuild_dataset.enqueue()
     if search.search_terms_stale():
         tasks.rebuild_search_terms.enqueue()
+    if SearchEntry.objects.retier_due():
+        tasks.retier_search_entries.enqueue()
     following.housekeeping(now)
     return len(ids)
 

@@ -1,11 +1,13 @@
 """Full-text search over published answers.
 
 `clean_query()` makes what a reader typed safe to hand to PostgreSQL;
-`matching_answers()` is every published answer it finds, `ranked_matches()`
-keeps the newest MAX_MATCHES of them in order of relevance, and
-`with_headlines()` adds highlighted snippets to a page of them. Matching reads the
-stored, GIN-indexed `Answer.search_vector` (see `answer_search_vector()` in
-models/content.py); no query computes `to_tsvector` over the table.
+`ranked_matches()` finds the newest MAX_MATCHES published answers it
+matches, in order of relevance, and
+`results()` loads a page of them with highlighted snippets. Matching reads the
+search entries (models/searching.py): a narrow copy of each published
+answer's stored document (`answer_search_vector()` in models/content.py),
+GIN-indexed and split into recency tiers; no query computes `to_tsvector`
+over the table.
 `related_answers()` finds further reading for one answer from the same
 stored vectors.
 """
@@ -14,12 +16,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from django.contrib.postgres.aggregates import StringAgg
-from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import (
-    SearchHeadline,
     SearchQuery,
-    TrigramWordSimilarity,
 )
 from django.db import connection
 from django.db.models import (
@@ -31,26 +29,25 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
-    TextField,
-    Value,
 )
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Coalesce
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .expressions import IsAnyOf
+from .links import slug_url
 from .markdown import HIGHLIGHT_START, HIGHLIGHT_STOP
 from .models import (
     Answer,
-    Interview,
     Lesson,
     Mentor,
     Question,
+    SearchEntry,
     SearchTerm,
     TaggedAnswer,
     last_public_change,
 )
 from .models.content import SEARCH_CONFIG
+from .models.searching import TIERS, partition
 from .models.vocabulary import MIN_LENGTH as MIN_TERM_LENGTH
 
 MAX_QUERY_LENGTH = 500
@@ -102,22 +99,6 @@ def search_query(text):
     return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
 
 
-def _mentor_name_like(text):
-    # pg_trgm's `%>`: word_similarity(text, name) above its threshold (0.6),
-    # answered once from the trigram index on Mentor.name, not per answer.
-    interviews = (
-        Interview.objects.filter(mentor__name__trigram_word_similar=text).order_by().values("pk")
-    )
-    return Q(IsAnyOf(F("interview_id"), ArraySubquery(interviews)))
-
-
-def matching_answers(text):
-    """Published answers matching `text`: its words, or a mentor's name with a typo."""
-    return Answer.objects.published().filter(
-        Q(search_vector=search_query(text)) | _mentor_name_like(text)
-    )
-
-
 @dataclass(frozen=True)
 class Match:
     """One answer a search found: what the results page, its count and its
@@ -128,97 +109,197 @@ class Match:
     lesson_ids: list
 
 
-def ranked_matches(answers, text):
-    """The newest MAX_MATCHES of `answers`, best first, as Matches: one query.
+def _filters(question=None, lessons=(), interview=None, since=None):
+    """(SQL conditions, parameters) on a search entry for the filters of
+    ranked_matches()."""
+    conditions, params = [], []
+    if question is not None:
+        conditions.append("question_id = %s")
+        params.append(question.pk)
+    if lessons:
+        conditions.append("lesson_ids @> %s::bigint[]")
+        params.append(sorted({getattr(lesson, "pk", lesson) for lesson in lessons}))
+    if interview is not None:
+        conditions.append("interview_id = %s")
+        params.append(interview.pk)
+    if since is not None:
+        conditions.append("published_at >= %s")
+        params.append(since)
+    return conditions, params
 
-    Inside, PostgreSQL finds the newest matches through the GIN index when
-    the words are rare, or by walking answers newest first until it has
-    enough when they are common; outside, it ranks those rows as they come
-    out of that subquery. Ranking them with `ranked()` instead meant a
-    second lookup of every one by id: twice the time. The page, the count
-    and the facets then read these rows only, instead of matching the whole
-    table again each.
 
-    The stored vector is weighted (question and lessons over mentor over
-    text), so ts_rank puts a lesson match above a passing mention; a mentor's
-    name found by similarity alone ranks by how close it is.
+def ranked_matches(text, **filters):
+    """The newest MAX_MATCHES published answers matching `text` (its words, or
+    a mentor's name with a typo) and the filters (`question`, `lessons`: all
+    of them, `interview`, `since`: published at or after), best first, as
+    Matches: one query.
+
+    Read from the search entries a tier at a time (models/searching.py):
+    tier 0, the newest answers, first; an older tier only while the newer
+    ones hold fewer than MAX_MATCHES matches (a one-time filter: PostgreSQL
+    skips the scan). Each tier is matched through its GIN index in a
+    materialized CTE. The query is read from a CTE, so the planner does not
+    see it and estimates few matches: told that "data" matches 86% of a
+    tier, it would test every row instead (or walk the dates newest first
+    until enough match), reading each row's document out of line, which it
+    does not count: 50 ms where the index takes 3. Only the newest
+    MAX_MATCHES are then ranked, fetching their documents by key: the
+    document is weighted (question and lessons over mentor over text), so
+    ts_rank puts a lesson match above a passing mention; a mentor's name
+    found by similarity alone ranks by how close it
+    is. The page, the count and the facets read these rows only.
     """
-    newest = answers.order_by(F("published_at").desc(), "-pk").values_list(
-        "pk", "question_id", "lesson_ids", "interview_id", "published_at", "search_vector"
-    )[:MAX_MATCHES]
-    newest_sql, newest_params = newest.query.sql_with_params()
-    name_sql, name_params = _name_similarities(text).query.sql_with_params()
-    sql = (
-        f"SELECT n.id, n.question_id, n.lesson_ids FROM ({newest_sql}) "
-        "AS n (id, question_id, lesson_ids, interview_id, published_at, search_vector) "
-        f"LEFT JOIN ({name_sql}) AS by_name (interview_id, similarity) "
-        "ON by_name.interview_id = n.interview_id "
-        "ORDER BY ts_rank(n.search_vector, websearch_to_tsquery(%s::regconfig, %s)) "
-        "+ COALESCE(by_name.similarity, 0) DESC, n.published_at DESC, n.id"
+    conditions, filter_params = _filters(**filters)
+    match = (
+        "(vector @@ (SELECT query FROM query) "
+        "OR interview_id = ANY(ARRAY(SELECT interview_id FROM names)))"
     )
+    where = " AND ".join([match, *conditions])
+    # The CTEs hold no document: a CTE keeps its rows in memory, so each
+    # document would be fetched; only the ranked rows' are (the join below).
+    columns = "tier, answer_id, question_id, lesson_ids, interview_id, published_at"
+    tiers = []
+    for tier in range(TIERS):
+        # Counting no further than MAX_MATCHES: enough to know.
+        newer = " + ".join(
+            f"(SELECT count(*) FROM (SELECT FROM tier{n} LIMIT {MAX_MATCHES}) AS c)"
+            for n in range(tier)
+        )
+        gate = f" AND {newer} < {MAX_MATCHES}" if newer else ""
+        tiers.append(
+            f"tier{tier} AS MATERIALIZED (SELECT {columns} FROM {partition(tier)} "
+            f"WHERE {where}{gate})"
+        )
+    everything = " UNION ALL ".join(f"SELECT * FROM tier{tier}" for tier in range(TIERS))
+    sql = (
+        "WITH query AS (SELECT websearch_to_tsquery(%s::regconfig, %s) AS query), "
+        # Interviews whose mentor's name is like `text` (pg_trgm's `%>`:
+        # word_similarity() above 0.6, from the trigram index on the name).
+        "names AS MATERIALIZED (SELECT i.id AS interview_id, "
+        "word_similarity(%s, m.name) AS similarity FROM interviews_interview AS i "
+        "JOIN interviews_mentor AS m ON m.id = i.mentor_id WHERE m.name %%> %s), "
+        f"{', '.join(tiers)}, "
+        f"newest AS (SELECT * FROM ({everything}) AS m "
+        f"ORDER BY published_at DESC, answer_id DESC LIMIT {MAX_MATCHES}) "
+        "SELECT n.answer_id, n.question_id, n.lesson_ids FROM newest AS n "
+        f"JOIN {SearchEntry._meta.db_table} AS e "
+        "ON e.tier = n.tier AND e.answer_id = n.answer_id "
+        "LEFT JOIN names ON names.interview_id = n.interview_id "
+        "ORDER BY ts_rank(e.vector, (SELECT query FROM query)) "
+        "+ COALESCE(names.similarity, 0) DESC, n.published_at DESC, n.answer_id"
+    )
+    params = [SEARCH_CONFIG, text, text, text, *filter_params * TIERS]
     with connection.cursor() as cursor:
-        cursor.execute(sql, (*newest_params, *name_params, SEARCH_CONFIG, text))
+        cursor.execute(sql, params)
         return [Match(*row) for row in cursor.fetchall()]
 
 
-def _name_similarities(text):
-    # (interview id, how close its mentor's name is to `text`) for the few
-    # names similar enough to match at all (`_mentor_name_like()`).
-    return (
-        Interview.objects.filter(mentor__name__trigram_word_similar=text)
-        .order_by()
-        .values_list("pk", TrigramWordSimilarity(text, "mentor__name"))
-    )
+@dataclass(frozen=True)
+class Chip:
+    """A lesson on a result's card (what templatetags' lesson_chips() reads)."""
+
+    name: str
+    slug: str
 
 
-def with_headlines(answers, text):
-    """Annotate `headline`: the passages of the answer's text that match, and
-    the lines of its card with the matching words marked wherever they are:
-    `question_headline` (the question), `mentor_headline` (role and company)
-    and `lessons_headline` (its lessons' names), so a result found by its
-    question, a lesson or who answered shows why.
+@dataclass(frozen=True)
+class Result:
+    """One answer on a results page, as its card shows it: the headlines are
+    plain text with the matches between HIGHLIGHT_START and HIGHLIGHT_STOP
+    (see `highlight()`)."""
 
-    ts_headline is costly, so annotate the page being shown only; PostgreSQL
-    evaluates it after the sort and limit. It runs over the plain-text copy
-    of the answer, marked with private-use characters that `highlight()`
-    turns into <mark> once everything else is escaped.
+    pk: int
+    mentor_name: str
+    mentor_slug: str
+    question_title: str
+    question_slug: str
+    headline: str  # the passages of the answer's text that match
+    question_headline: str  # the question's text
+    mentor_headline: str  # "Role, Company", whichever are known, or ""
+    lessons_headline: str  # its lessons' names, by name
+    lessons: list  # of Chip, by name
+
+    @property
+    def url(self):
+        return slug_url("interviews:answer-detail", self.mentor_slug, self.question_slug)
+
+    @property
+    def question_url(self):
+        return slug_url("interviews:question-detail", self.question_slug)
+
+
+# Between the short texts highlighted in one call (private use, like the
+# highlight markers: clean_query() drops these from what readers type).
+_PART = "\ue002"
+_HEADLINE = (
+    f"StartSel='{HIGHLIGHT_START}', StopSel='{HIGHLIGHT_STOP}', "
+    "MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=' … '"
+)
+_HIGHLIGHT_ALL = f"StartSel='{HIGHLIGHT_START}', StopSel='{HIGHLIGHT_STOP}', HighlightAll=true"
+
+
+def results(ids, text):
+    """The Results for the answers `ids` (published, found for `text`), in
+    that order: one query.
+
+    ts_headline is costly, so it runs for the page shown only: twice an
+    answer, over the plain-text copy of its text (the best two passages) and
+    over its question, mentor line and lessons together (every match marked,
+    split again here). Hand-written because the ORM's version of the same
+    query spent longer compiling it (6 ms) than PostgreSQL ran it.
     """
-    query = search_query(text)
-    marks = {"config": SEARCH_CONFIG, "start_sel": HIGHLIGHT_START, "stop_sel": HIGHLIGHT_STOP}
-    lessons = (
-        TaggedAnswer.objects.filter(content_object=OuterRef("pk"))
-        .values("content_object")
-        .annotate(names=StringAgg("tag__name", LESSON_SEPARATOR, order_by="tag__name"))
-        .values("names")
+    if not ids:
+        return []
+    sql = (
+        "SELECT a.id, m.name, m.slug, q.title, q.slug, "
+        "ts_headline(query.config, a.body_text, query.query, %s), "
+        "ts_headline(query.config, concat_ws(%s, q.text, concat_ws(', ', "
+        "nullif(m.role, ''), nullif(m.company, '')), array_to_string(lessons.names, %s)), "
+        "query.query, %s), "
+        "lessons.names, lessons.slugs "
+        "FROM unnest(%s::bigint[]) WITH ORDINALITY AS page (id, n) "
+        "CROSS JOIN (SELECT %s::regconfig AS config, "
+        "websearch_to_tsquery(%s::regconfig, %s) AS query) AS query "
+        "JOIN interviews_answer AS a ON a.id = page.id "
+        "JOIN interviews_question AS q ON q.id = a.question_id "
+        "JOIN interviews_interview AS i ON i.id = a.interview_id "
+        "JOIN interviews_mentor AS m ON m.id = i.mentor_id "
+        "CROSS JOIN LATERAL (SELECT coalesce(array_agg(l.name ORDER BY l.name), '{}') AS names, "
+        "coalesce(array_agg(l.slug ORDER BY l.name), '{}') AS slugs "
+        "FROM interviews_lesson AS l WHERE l.id = ANY(a.lesson_ids)) AS lessons "
+        "ORDER BY page.n"
     )
-    return answers.annotate(
-        headline=SearchHeadline(
-            "body_text",
-            query,
-            max_words=35,
-            min_words=15,
-            max_fragments=2,
-            fragment_delimiter=" … ",
-            **marks,
-        ),
-        question_headline=SearchHeadline("question__text", query, highlight_all=True, **marks),
-        mentor_headline=SearchHeadline(
-            # Mentor.headline: "Role, Company" with whichever parts are known.
-            Func(
-                Value(", "),
-                NullIf("interview__mentor__role", Value("")),
-                NullIf("interview__mentor__company", Value("")),
-                function="CONCAT_WS",
-                output_field=TextField(),
-            ),
-            query,
-            highlight_all=True,
-            **marks,
-        ),
-        lessons_headline=SearchHeadline(
-            Subquery(lessons, output_field=TextField()), query, highlight_all=True, **marks
-        ),
-    )
+    params = [
+        _HEADLINE,
+        _PART,
+        LESSON_SEPARATOR,
+        _HIGHLIGHT_ALL,
+        list(ids),
+        SEARCH_CONFIG,
+        SEARCH_CONFIG,
+        text,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    found = []
+    for pk, name, slug, title, question_slug, headline, parts, names, slugs in rows:
+        question_line, mentor_line, lessons_line = parts.split(_PART)
+        found.append(
+            Result(
+                pk,
+                name,
+                slug,
+                title,
+                question_slug,
+                headline,
+                question_line,
+                mentor_line,
+                lessons_line,
+                [Chip(*lesson) for lesson in zip(names, slugs, strict=True)],
+            )
+        )
+    return found
 
 
 def marked(headline):

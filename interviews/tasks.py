@@ -26,7 +26,7 @@ from django_tasks import default_task_backend, task
 from applyingml.errors import first_line
 
 from . import dataset, search
-from .models import Invitation, OutgoingEmail, SearchTerm
+from .models import Invitation, OutgoingEmail, SearchEntry, SearchTerm
 from .models.mail import MAX_ATTEMPTS
 
 logger = logging.getLogger(__name__)
@@ -124,6 +124,14 @@ def rebuild_search_terms():
     Skipped when already newer than the content, as rebuild_dataset is."""
     if search.search_terms_stale():
         SearchTerm.objects.rebuild()
+
+
+@task()
+def retier_search_entries():
+    """Move the search tiers' boundaries once the newest tier has outgrown its
+    size (models/searching.py); skipped when another run already did."""
+    if SearchEntry.objects.retier_due():
+        SearchEntry.objects.retier()
 
 
 @task()

@@ -1,5 +1,6 @@
-"""Answers' copy of their public date, and the stored counts, stay in step
-with the workflow: publishing, withdrawing, tagging, deleting, merging."""
+"""Answers' copy of their public date, the stored counts and the search
+entries stay in step with the workflow: publishing, withdrawing, tagging,
+deleting, merging."""
 
 import pytest
 from django.db.models import Count, Q
@@ -12,6 +13,7 @@ from tests.factories import (
     MentorFactory,
     PublishedInterviewFactory,
 )
+from tests.test_search_entries import assert_entries_in_step
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +59,7 @@ def assert_in_step():
         expected = answer.interview.published_at if answer.interview.is_public else None
         assert answer.published_at == expected
     assert stored() == recount()
+    assert_entries_in_step()
 
 
 def draft_with_answers(questions, lessons=("baselines",)):

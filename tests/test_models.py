@@ -16,6 +16,7 @@ from tests.factories import (
     SubmittedInterviewFactory,
     WithdrawnInterviewFactory,
 )
+from tests.test_search_entries import assert_entries_in_step
 
 pytestmark = pytest.mark.django_db
 
@@ -127,6 +128,8 @@ def test_one_interview_per_mentor():
 
 def found(words):
     query = SearchQuery(words, config="english")
+    # What search reads follows the answers' documents (models/searching.py).
+    assert_entries_in_step()
     return set(Answer.objects.filter(search_vector=query).values_list("pk", flat=True))
 
 

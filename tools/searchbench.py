@@ -9,9 +9,9 @@
    it is dropped at the end. The development database and the scale data are
    never read, so the figures depend on the code and the demo files alone.
 2. Runs each judged query (tools/search_judgements.toml) through the search
-   results page's own ranking, `SearchView.matches` (the cleaned query,
-   `search.matching_answers`, the question and lesson filters,
-   `search.ranked_matches`), so what is scored is the order readers see.
+   results page's own ranking, `SearchView.matches` (the cleaned query and
+   `search.ranked_matches` with the question and lesson filters), so what
+   is scored is the order readers see.
 3. Scores each query: nDCG@10 with linear gain (grade / log2(rank + 1)),
    against the ideal order of all its judged answers, found or not; and the
    reciprocal rank of the first of its best-graded answers among all the

@@ -122,27 +122,32 @@ def list_answers(request, filters: Query[AnswerFilters]):
         filters.q,
     )
     text = search_text(q) if q is not None else None
-    # With `q`, the site's search: the same matches, narrowed the same way.
-    answers = search.matching_answers(text) if text else Answer.objects.published()
     chosen_question = find(public_questions(), "question", question) if question else None
     lessons = find_lessons(lesson)
+    interview = None
+    if mentor is not None:
+        interview = find(Interview.objects.published(), "mentor", mentor, "mentor__slug")
+    since = aware(since) if since is not None else None
+    if text:
+        # The site's search: the same matches, narrowed the same way, best first.
+        matches = search.ranked_matches(
+            text, question=chosen_question, lessons=lessons, interview=interview, since=since
+        )
+        return Ranked(
+            [match.pk for match in matches],
+            lambda ids: Answer.objects.with_ids(ids).for_display(),
+        )
+    answers = Answer.objects.published()
     if chosen_question and lessons:
         answers = answers.answering_with_lessons(chosen_question, lessons)
     elif chosen_question:
         answers = answers.filter(question=chosen_question)
     elif lessons:
         answers = answers.with_lessons(lessons)
-    if mentor is not None:
-        interview = find(Interview.objects.published(), "mentor", mentor, "mentor__slug")
+    if interview is not None:
         answers = answers.filter(interview=interview)
     if since is not None:
-        answers = answers.filter(published_at__gte=aware(since))
-    if text:
-        matches = search.ranked_matches(answers, text)
-        return Ranked(
-            [match.pk for match in matches],
-            lambda ids: Answer.objects.with_ids(ids).for_display(),
-        )
+        answers = answers.filter(published_at__gte=since)
     return answers.for_display()
 
 

@@ -12,6 +12,7 @@
 - imports: uploaded files waiting between the admin's import preview and import
 - mail: the outbox, every email until it is delivered
 - vocabulary: the words published answers use, for "Did you mean …"
+- searching: the narrow copy of published answers search reads, in recency tiers
 """
 
 from .collecting import Invitation, InvitationQuerySet, Nomination, RateLimitWindow, TamperedLink
@@ -30,6 +31,7 @@ from .resources import (
     refresh_resource_counts,
 )
 from .revisions import AnswerVersion, Revision, RevisionAnswer
+from .searching import SearchEntry, SearchTierBoundary
 from .vocabulary import SearchTerm
 from .workflow import TRANSITIONS, InterviewEvent, InvalidTransition
 
@@ -58,7 +60,9 @@ __all__ = [
     "Resource",
     "Revision",
     "RevisionAnswer",
+    "SearchEntry",
     "SearchTerm",
+    "SearchTierBoundary",
     "Subscriber",
     "TaggedAnswer",
     "TamperedLink",

@@ -669,7 +669,6 @@ class Answer(models.Model):
         ]
         indexes = [
             models.Index(fields=["question", "interview"], name="answer_question_idx"),
-            GinIndex(fields=["search_vector"], name="answer_search_idx"),
             # Lesson filters: public answers carrying every one of some lessons
             # (`with_lessons()`), intersected inside the index.
             GinIndex(

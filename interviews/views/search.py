@@ -56,10 +56,9 @@ class SearchView(LessonFilterMixin, PageMetaMixin, ListView):
         found once for the count, the pages and the facets."""
         if not self.query.has_words:
             return []
-        answers = search.matching_answers(self.query.text)
-        if self.active_question:
-            answers = answers.filter(question=self.active_question)
-        return search.ranked_matches(self.filter_by_lessons(answers), self.query.text)
+        return search.ranked_matches(
+            self.query.text, question=self.active_question, lessons=self.active_lessons
+        )
 
     def get_queryset(self):
         return Answer.objects.none()  # the paginator loads each page
@@ -68,7 +67,7 @@ class SearchView(LessonFilterMixin, PageMetaMixin, ListView):
         text = self.query.text
 
         def load(ids):
-            return search.with_headlines(Answer.objects.with_ids(ids).for_display(), text)
+            return search.results(ids, text)
 
         return IdPaginator([match.pk for match in self.matches], per_page, load, **kwargs)
 

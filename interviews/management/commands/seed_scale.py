@@ -41,6 +41,7 @@ from interviews.models import (
     Question,
     QuestionResource,
     Resource,
+    SearchEntry,
     TaggedAnswer,
     refresh_counts,
     refresh_resource_counts,
@@ -205,6 +206,9 @@ def finish(stdout):
         )
     )
     stdout.write(f"  search documents ({time.monotonic() - started:.0f} s)")
+    # The triggers filed every new entry by the old boundaries; spread them
+    # into their tiers now rather than at the worker's next housekeeping.
+    SearchEntry.objects.retier()
     record_in_bulk(
         Answer.objects.filter(
             interview__mentor__slug__startswith=SLUG_PREFIX,
