@@ -155,9 +155,10 @@ def ranked_matches(text, **filters):
         "OR interview_id = ANY(ARRAY(SELECT interview_id FROM names)))"
     )
     where = " AND ".join([match, *conditions])
-    # The CTEs hold no document: a CTE keeps its rows in memory, so each
-    # document would be fetched; only the ranked rows' are (the join below).
-    columns = "tier, answer_id, question_id, lesson_ids, interview_id, published_at"
+    # The CTEs hold what sorting needs and no more: a CTE keeps its rows in
+    # memory, so each document (and lesson array) would be copied; the ranked
+    # rows' are read by key (the join below).
+    columns = "tier, answer_id, interview_id, published_at"
     tiers = []
     for tier in range(TIERS):
         # Counting no further than MAX_MATCHES: enough to know.
@@ -181,7 +182,7 @@ def ranked_matches(text, **filters):
         f"{', '.join(tiers)}, "
         f"newest AS (SELECT * FROM ({everything}) AS m "
         f"ORDER BY published_at DESC, answer_id DESC LIMIT {MAX_MATCHES}) "
-        "SELECT n.answer_id, n.question_id, n.lesson_ids FROM newest AS n "
+        "SELECT n.answer_id, e.question_id, e.lesson_ids FROM newest AS n "
         f"JOIN {SearchEntry._meta.db_table} AS e "
         "ON e.tier = n.tier AND e.answer_id = n.answer_id "
         "LEFT JOIN names ON names.interview_id = n.interview_id "
