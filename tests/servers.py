@@ -1,7 +1,7 @@
 """Real processes for the tests that need them: gunicorn serving the project
 with production settings, a TCP proxy in front of PostgreSQL that a test
-can cut and restore to simulate a database outage, and throwaway PostgreSQL
-servers of Debian's majors."""
+can cut and restore to simulate a database outage, throwaway PostgreSQL
+servers of Debian's majors, and PgBouncer."""
 
 import contextlib
 import os
@@ -10,6 +10,7 @@ import socket
 import subprocess
 import tempfile
 import threading
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -204,4 +205,71 @@ class PostgresCluster:
     def stop(self):
         with contextlib.suppress(subprocess.CalledProcessError):
             self._run("pg_ctl", "--pgdata", str(self.data), "--mode=immediate", "stop")
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def pgbouncer_binary():
+    """Debian's pgbouncer (in /usr/sbin, which a user's PATH may lack), or None."""
+    return shutil.which("pgbouncer") or shutil.which("pgbouncer", path="/usr/sbin")
+
+
+class PgBouncer:
+    """PgBouncer in transaction pooling mode on 127.0.0.1, in front of a
+    PostgreSQL server at host:port, with every database of it; trust
+    authentication, for tests only. A pool of one server connection per
+    database and user makes every client share the same server session,
+    which is what shows whether settings stay with a transaction.
+
+    PgBouncer refuses to run as root, so as root it runs as `postgres`
+    (the pgbouncer package depends on postgresql-common, which creates it).
+    """
+
+    def __init__(self, host, port, pool_size=1):
+        self.port = free_port()
+        self.user = "postgres" if os.geteuid() == 0 else None
+        self.dir = Path(tempfile.mkdtemp(prefix="pgbouncer-"))
+        (self.dir / "userlist.txt").write_text('"postgres" ""\n')
+        (self.dir / "pgbouncer.ini").write_text(
+            f"""[databases]
+* = host={host} port={port}
+
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = {self.port}
+unix_socket_dir =
+auth_type = trust
+auth_file = {self.dir / "userlist.txt"}
+pool_mode = transaction
+default_pool_size = {pool_size}
+"""
+        )
+        if self.user:
+            for path in (self.dir, *self.dir.iterdir()):
+                shutil.chown(path, self.user, self.user)
+        self.log = (self.dir / "log").open("wb")
+        self.process = subprocess.Popen(
+            [pgbouncer_binary(), str(self.dir / "pgbouncer.ini")],
+            user=self.user,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        self._wait_until_listening()
+
+    def _wait_until_listening(self, timeout=10):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port)):
+                return
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.05)
+        raise RuntimeError(f"PgBouncer did not start:\n{(self.dir / 'log').read_text()}")
+
+    def url(self, dbname):
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{dbname}"
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(10)
+        self.log.close()
         shutil.rmtree(self.dir, ignore_errors=True)
