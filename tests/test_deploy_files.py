@@ -17,17 +17,22 @@ import pytest
 import yaml
 
 from tests.servers import PROXIED, ROOT, Gunicorn, http, production_env, settings_url
+from tools import postgres
 
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 DOCKERFILE = (ROOT / "Dockerfile").read_text()
 ENV_EXAMPLE = (ROOT / ".env.example").read_text()
 
 
-def test_compose_runs_postgres_16_with_a_named_volume_and_a_healthcheck():
+def test_compose_runs_the_major_the_tests_run_with_a_named_volume_and_a_healthcheck():
     db = COMPOSE["services"]["db"]
-    assert re.match(r"postgres:16(\.\d+)?(-|$)", db["image"])
+    image = re.fullmatch(r"postgres:(\d+)(?:\.\d+)?-bookworm", db["image"])
+    embedded = postgres.binary_major(str(postgres.embedded_bin() / "postgres"))
+    assert image and int(image.group(1)) == embedded, "docker-compose.yml pins another major"
+    assert embedded in postgres.SUPPORTED_MAJORS
     volume, target = db["volumes"][0].split(":")[:2]
-    assert target == "/var/lib/postgresql/data" and volume in COMPOSE["volumes"]
+    # 18's image keeps its data under /var/lib/postgresql/18/docker.
+    assert target == "/var/lib/postgresql" and volume in COMPOSE["volumes"]
     assert "pg_isready" in " ".join(db["healthcheck"]["test"])
 
 
@@ -106,7 +111,7 @@ def variables_read_by_the_project():
         text = (ROOT / source).read_text()
         names |= set(
             re.findall(
-                r"""(?:environ\.get|environ\[|env_bool|env_int|env_list)\(?\s*["']([A-Z][A-Z0-9_]+)["']""",
+                r"""(?:environ\.get|environ\[|env_[a-z]+)\(?\s*["']([A-Z][A-Z0-9_]+)["']""",
                 text,
             )
         )

@@ -201,6 +201,16 @@ def test_email_uses_smtp_when_a_host_is_given():
         ("MENTOR_MIN_ANSWERS", "five", "MENTOR_MIN_ANSWERS must be a whole number, not 'five'."),
         ("NOMINATION_RATE_LIMIT", "5/h", "NOMINATION_RATE_LIMIT must be a whole number"),
         ("SENTRY_TRACES_SAMPLE_RATE", "some", "SENTRY_TRACES_SAMPLE_RATE must be a number"),
+        (
+            "DATABASE_STATEMENT_TIMEOUT",
+            "5s",
+            "DATABASE_STATEMENT_TIMEOUT must be a number of seconds, not '5s'.",
+        ),
+        (
+            "DATABASE_IDLE_IN_TRANSACTION_TIMEOUT",
+            "-1",
+            "DATABASE_IDLE_IN_TRANSACTION_TIMEOUT must be 0 or more seconds, not -1.",
+        ),
     ],
 )
 def test_a_bad_number_names_the_variable(name, value, message):
