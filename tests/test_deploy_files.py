@@ -106,7 +106,7 @@ def variables_read_by_the_project():
         text = (ROOT / source).read_text()
         names |= set(
             re.findall(
-                r"""(?:environ\.get|environ\[|env_bool|env_int|env_list)\(?\s*["']([A-Z][A-Z0-9_]+)["']""",
+                r"""(?:environ\.get|environ\[|env_bool|env_int|env_list|env_optional)\(?\s*["']([A-Z][A-Z0-9_]+)["']""",
                 text,
             )
         )
