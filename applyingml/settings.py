@@ -375,13 +375,14 @@ def s3_storage():
             # must not overwrite the file django-cleanup then deletes, and a
             # changed file has a new URL, so no cache keeps the old one.
             "file_overwrite": False,
-            # A store that does not answer costs a request seconds, not a
-            # worker (botocore waits a minute to connect, five times over).
+            # A store that hangs fails a request inside gunicorn's 30 s
+            # timeout, twice (3 + 8) s and a second's backoff at most, with
+            # the 503 page; botocore's defaults wait a minute, five times over.
             "client_config": Config(
                 s3={"addressing_style": env_optional("AWS_S3_ADDRESSING_STYLE")},
-                connect_timeout=5,
-                read_timeout=20,
-                retries={"mode": "standard", "max_attempts": 3},
+                connect_timeout=3,
+                read_timeout=8,
+                retries={"mode": "standard", "max_attempts": 2},
             ),
         },
     }
