@@ -576,6 +576,8 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        # "Found credentials in environment variables.", once per thread.
+        "botocore.credentials": {"level": "WARNING"},
     },
 }
 
