@@ -350,7 +350,8 @@ def s3_storage():
     (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or the host's
     role), and applyingml/checks.py says when it finds none.
     """
-    # Imported only for a bucket: a site on its own disk never loads boto.
+    # Imported here, for a bucket only: a site on its own disk never loads
+    # boto3's client machinery.
     from botocore.config import Config
 
     return {
@@ -438,7 +439,7 @@ STORAGES = {
 # The media origin is for images only: what is uploaded never runs as a
 # script or a stylesheet.
 _static_origins = [o for o in [origin(STATIC_URL)] if o]
-_image_origins = sorted({*_static_origins, *([origin(MEDIA_URL)] if origin(MEDIA_URL) else [])})
+_image_origins = sorted({o for o in (origin(STATIC_URL), origin(MEDIA_URL)) if o})
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

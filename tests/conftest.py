@@ -5,8 +5,11 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.conf import settings as django_settings
+from django.test import Client
 
 from interviews.models import Question
+from tests.s3 import S3Server, fetch
 
 seed_migration = importlib.import_module("interviews.migrations.0002_standard_questions")
 
@@ -93,8 +96,6 @@ def collected_static(tmp_path_factory):
 @pytest.fixture(scope="session")
 def s3_server(tmp_path_factory):
     """moto's S3 server, started once per pytest-xdist worker that needs it."""
-    from tests.s3 import S3Server
-
     with S3Server(tmp_path_factory.mktemp("s3")) as server:
         yield server
 
@@ -121,19 +122,13 @@ class StoredMedia:
     def names(self, prefix=""):
         if self.kind == "s3":
             return self.server.keys(self.bucket, prefix)
-        from django.conf import settings
-
-        root = Path(settings.MEDIA_ROOT)
+        root = Path(django_settings.MEDIA_ROOT)
         found = (p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
         return sorted(name for name in found if name.startswith(prefix))
 
     def get(self, url):
         if self.kind == "s3":
-            from tests.s3 import fetch
-
             return fetch(url)
-        from django.test import Client
-
         response = Client().get(url)
         body = b"".join(response.streaming_content) if response.streaming else response.content
         return response.status_code, body, response.get("Content-Type")

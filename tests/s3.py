@@ -57,10 +57,16 @@ class S3Server:
         raise RuntimeError(f"moto did not come up within {timeout} s")
 
     def stop(self):
-        if self.process is not None and self.process.poll() is None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
             self.process.terminate()
-            self.process.wait(timeout=10)
-            self.log.close()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
 
     def __enter__(self):
         return self.start()
