@@ -364,7 +364,8 @@ def s3_storage():
             # The public host readers load files from, when it is not the
             # API's (R2's r2.dev or a custom domain, a CDN): "media.example.org".
             "custom_domain": env_optional("AWS_S3_CUSTOM_DOMAIN"),
-            "url_protocol": env_optional("AWS_S3_URL_PROTOCOL") or "https:",
+            # "https:" as django-storages spells it; "https" means the same.
+            "url_protocol": (env_optional("AWS_S3_URL_PROTOCOL") or "https").rstrip(":") + ":",
             "location": (env_optional("AWS_LOCATION") or "").strip("/"),
             # Stores without bucket policies make objects public per object
             # ("public-read"); otherwise the bucket's policy decides.

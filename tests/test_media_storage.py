@@ -97,6 +97,14 @@ HOSTS = {
         },
         "https://media.applyingml.example/",
     ),
+    "local-store-behind-its-own-host": (
+        {
+            **BUCKET,
+            "AWS_S3_CUSTOM_DOMAIN": "127.0.0.1:9000/applyingml-media",
+            "AWS_S3_URL_PROTOCOL": "http",
+        },
+        "http://127.0.0.1:9000/applyingml-media/",
+    ),
     "minio": (
         {**BUCKET, "AWS_S3_ENDPOINT_URL": "http://127.0.0.1:9000"},
         "http://127.0.0.1:9000/applyingml-media/",
