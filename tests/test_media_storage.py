@@ -9,6 +9,7 @@ replace, remove), test_share_images.py, test_dataset.py and test_commands.py
 (seed_demo's images).
 """
 
+import json
 import re
 
 import pytest
@@ -228,6 +229,7 @@ def test_a_production_process_shows_photos_and_data_files_from_the_bucket(
     try:
         status, headers, html = http(server.url + mentor.get_absolute_url(), headers=PROXIED)
         data_status, _, data_html = http(server.url + "/data/", headers=PROXIED)
+        api = json.loads(http(server.url + "/api/v1/mentors/ada-example/", headers=PROXIED)[2])
     finally:
         server.stop()
 
@@ -240,6 +242,7 @@ def test_a_production_process_shows_photos_and_data_files_from_the_bucket(
     status, body, content_type = fetch(src)
     assert status == 200 and content_type == "image/jpeg"
     assert body == Mentor.objects.get(pk=mentor.pk).photo.open().read()
+    assert api["photo_url"] == src  # absolute already: not prefixed with SITE_URL
 
     assert data_status == 200
     csv_url = f"{s3_server.url}/{s3_media}/dataset/answers.csv"
