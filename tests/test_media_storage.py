@@ -211,13 +211,13 @@ def test_manage_py_check_stops_with_the_reason(variables, message):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_production_process_shows_photos_and_data_files_from_the_bucket(
-    s3_server, s3_media, collected_static, tmp_path
+    s3_server, s3_media, questions, collected_static, tmp_path
 ):
     mentor = MentorFactory(name="Ada Example", slug="ada-example")
     photo = image_file("ada.jpg", (400, 400), exif=False)
     mentor.photo.save("ada-example.jpg", photo)
     interview = PublishedInterviewFactory(mentor=mentor)
-    AnswerFactory(interview=interview, body="Start with a baseline.")
+    AnswerFactory(interview=interview, question=questions[0], body="Start with a baseline.")
     dataset.publish_latest()  # as the worker does, into the same bucket
 
     env = production_env(
