@@ -12,7 +12,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from interviews.management.commands.seed_demo import DEMO_DIR
+from interviews.management.commands.seed_demo import DEMO_DIR, store_media
 from interviews.models import Answer, Interview, Lesson, Mentor
 from tests.s3 import fetch
 
@@ -89,7 +89,7 @@ def test_seed_demo_stores_its_images_in_a_bucket_and_answers_show_them_from_ther
     shutil.copy(png, demo / "media")
 
     call_command("seed_demo", "--dir", str(demo), stdout=io.StringIO())
-    call_command("seed_demo", "--dir", str(demo), stdout=io.StringIO())
+    store_media(demo / "media")  # what the next run does first
 
     url = f"{s3_server.url}/{s3_media}/demo/council-requests.png"
     # Not turned into a link: the bucket is the media origin the CSP allows.

@@ -187,9 +187,7 @@ def test_saving_without_a_visible_change_keeps_the_image(
     assert default_storage.exists(before)
 
 
-def test_withdrawing_removes_the_images(
-    editor, questions, django_capture_on_commit_callbacks, stored_media
-):
+def test_withdrawing_removes_the_images(editor, questions, django_capture_on_commit_callbacks):
     answer, interview = published_answer(editor, django_capture_on_commit_callbacks, questions)
     names = [answer.share_image.name, interview.share_image.name]
 
@@ -199,7 +197,6 @@ def test_withdrawing_removes_the_images(
     assert Answer.objects.get(pk=answer.pk).share_image.name == ""
     assert Interview.objects.get(pk=interview.pk).share_image.name == ""
     assert not any(default_storage.exists(name) for name in names)
-    assert stored_media.names("share/") == []
 
 
 def test_the_command_draws_missing_images_and_removes_left_over_ones(
