@@ -6,12 +6,15 @@ that ask for JSON (a form saving in the background). So does a statement
 cancelled at the request's time limit (applyingml/dblimits.py): the database
 cannot serve that page now, and the log line names the statement. Anything a
 visitor sent with a request that fails this way was not saved, and the page
-says that too.
+says that too. The same goes for the bucket uploads are kept in
+(MEDIA_STORAGE=s3), which a request reaches when it stores a photo or reads
+the dataset's files.
 """
 
 import logging
 import sys
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
@@ -21,6 +24,9 @@ logger = logging.getLogger("applyingml.errors")
 
 RETRY_AFTER_SECONDS = 5
 DATABASE_ERRORS = (OperationalError, InterfaceError)
+# Every way a bucket's store can fail a request: not answering (BotoCoreError:
+# connection, timeouts, credentials) or answering with an error (ClientError).
+STORAGE_ERRORS = (BotoCoreError, ClientError)
 
 
 def first_line(exception):
@@ -36,11 +42,21 @@ def wants_json(request):
 
 
 def database_unavailable(request, exception):
+    return unavailable(request, exception, "database")
+
+
+def storage_unavailable(request, exception):
+    return unavailable(request, exception, "file storage")
+
+
+def unavailable(request, exception, what):
+    """The 503 page (or JSON) for a request that could not reach `what`."""
     # A statement cancelled at its time limit carries the statement in a note
     # (applyingml/dblimits.py): the log says which query ran away.
     notes = getattr(exception, "__notes__", None)
     logger.warning(
-        "Database unavailable: %s: %s",
+        "%s unavailable: %s: %s",
+        what.capitalize(),
         type(exception).__name__,
         first_line(exception),
         extra={"path": request.path, **({"notes": notes} if notes else {})},
@@ -49,9 +65,9 @@ def database_unavailable(request, exception):
     if wants_json(request):
         response = JsonResponse(
             {
-                "error": "database_unavailable",
+                "error": f"{what.replace(' ', '_')}_unavailable",
                 "saved": False,
-                "message": "The site cannot reach its database right now. "
+                "message": f"The site cannot reach its {what} right now. "
                 + (
                     "Nothing was saved; keep your text and try again shortly."
                     if saved_nothing
@@ -62,7 +78,9 @@ def database_unavailable(request, exception):
             status=503,
         )
     else:
-        response = render(request, "503.html", {"saved_nothing": saved_nothing}, status=503)
+        response = render(
+            request, "503.html", {"saved_nothing": saved_nothing, "what": what}, status=503
+        )
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     mark_logged(response)
@@ -71,15 +89,16 @@ def database_unavailable(request, exception):
 
 def mark_logged(response):
     """Keep django.request from logging this 503 again as an ERROR: it was
-    logged above as what it is, a warning about the database, and an outage
+    logged above as what it is, a warning about the database or the
+    storage, and an outage
     would otherwise bury real errors under one line per request."""
     response._has_been_logged = True
     return response
 
 
 def server_error(request):
-    """handler500: the 503 page when the error was the database being
-    unreachable (raised outside a view), otherwise the plain 500 page.
+    """handler500: the 503 page when the error was the database or the
+    storage being unreachable (raised outside a view), otherwise the plain 500 page.
 
     Django calls this from inside its `except` block, so the exception is
     still in sys.exc_info().
@@ -87,5 +106,7 @@ def server_error(request):
     exception = sys.exc_info()[1]
     if isinstance(exception, DATABASE_ERRORS):
         return database_unavailable(request, exception)
+    if isinstance(exception, STORAGE_ERRORS):
+        return storage_unavailable(request, exception)
     # 500.html needs no context and no database, so it renders whatever broke.
     return HttpResponseServerError(loader.get_template("500.html").render())

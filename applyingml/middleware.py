@@ -1,5 +1,6 @@
 """Project-wide middleware: request ids and the request log, the
-Permissions-Policy header, and a 503 instead of a 500 when the database is down."""
+Permissions-Policy header, and a 503 instead of a 500 when the database (or
+the media bucket) is down."""
 
 import logging
 import re
@@ -94,7 +95,8 @@ class NoIndexMiddleware:
 
 class DatabaseUnavailableMiddleware:
     """Answer 503 with a friendly page (or JSON) when a view cannot reach the
-    database, and log one line instead of a traceback per request.
+    database (or the bucket uploads are kept in), and log one line instead
+    of a traceback per request.
 
     Errors raised outside views (in other middleware) reach `handler500`,
     which makes the same decision; see applyingml/errors.py.
@@ -109,4 +111,6 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, errors.DATABASE_ERRORS):
             return errors.database_unavailable(request, exception)
+        if isinstance(exception, errors.STORAGE_ERRORS):
+            return errors.storage_unavailable(request, exception)
         return None

@@ -62,6 +62,11 @@ def env_seconds(name, default):
     return value
 
 
+def env_optional(name):
+    """A variable's value, or None when it is unset or empty."""
+    return os.environ.get(name, "").strip() or None
+
+
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -337,11 +342,106 @@ def origin(url):
 STATIC_URL = os.environ.get("DJANGO_STATIC_URL", "static/")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
-MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "media/")
+
+# Every file the site writes goes through the default storage: mentors'
+# photos, share images, the open dataset, the demo's images. "filesystem"
+# keeps them in MEDIA_ROOT on this host, served at MEDIA_URL (by Caddy in
+# docker-compose.yml); "s3" keeps them in a bucket on any S3-compatible store
+# (AWS S3, Cloudflare R2, MinIO, Hetzner), which every web host and worker
+# shares and readers load from directly. Naming a bucket is enough to choose it.
+MEDIA_STORAGE = (env_optional("MEDIA_STORAGE") or "").lower() or (
+    "s3" if env_optional("AWS_STORAGE_BUCKET_NAME") else "filesystem"
+)
+if MEDIA_STORAGE not in {"filesystem", "s3"}:
+    raise ImproperlyConfigured(
+        f"MEDIA_STORAGE must be 'filesystem' or 's3', not {MEDIA_STORAGE!r}."
+    )
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 
+
+def s3_storage():
+    """STORAGES["default"] for a bucket, from the usual AWS_* variables.
+
+    Credentials are not read here: boto3 finds them as it always does
+    (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or the host's
+    role), and applyingml/checks.py says when it finds none.
+    """
+    # Imported here, for a bucket only: a site on its own disk never loads
+    # boto3's client machinery.
+    from botocore.config import Config
+
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_optional("AWS_STORAGE_BUCKET_NAME") or "",
+            # Any S3-compatible store; unset, AWS itself.
+            "endpoint_url": env_optional("AWS_S3_ENDPOINT_URL"),
+            "region_name": env_optional("AWS_S3_REGION_NAME"),
+            # The public host readers load files from, when it is not the
+            # API's (R2's r2.dev or a custom domain, a CDN): "media.example.org".
+            "custom_domain": env_optional("AWS_S3_CUSTOM_DOMAIN"),
+            # "https:" as django-storages spells it; "https" means the same.
+            "url_protocol": (env_optional("AWS_S3_URL_PROTOCOL") or "https").rstrip(":") + ":",
+            "location": (env_optional("AWS_LOCATION") or "").strip("/"),
+            # Stores without bucket policies make objects public per object
+            # ("public-read"); otherwise the bucket's policy decides.
+            "default_acl": env_optional("AWS_DEFAULT_ACL"),
+            # Plain public URLs, never signed: pages are cached, and a signed
+            # URL would expire while the page holding it is still served.
+            "querystring_auth": False,
+            # A name already taken gets another, as on disk: a replaced photo
+            # must not overwrite the file django-cleanup then deletes, and a
+            # changed file has a new URL, so no cache keeps the old one.
+            "file_overwrite": False,
+            # A store that hangs fails a request inside gunicorn's 30 s
+            # timeout, twice (3 + 8) s and a second's backoff at most, with
+            # the 503 page; botocore's defaults wait a minute, five times over.
+            "client_config": Config(
+                s3={"addressing_style": env_optional("AWS_S3_ADDRESSING_STYLE")},
+                connect_timeout=3,
+                read_timeout=8,
+                retries={"mode": "standard", "max_attempts": 2},
+            ),
+        },
+    }
+
+
+def s3_media_url(options):
+    """The address of the bucket's files as S3Storage.url() makes them, so
+    that the CSP and the answers' image rule (markdown.py) allow it;
+    checks.py compares the two."""
+    location = f"{options['location']}/" if options["location"] else ""
+    if options["custom_domain"]:
+        return f"{options['url_protocol']}//{options['custom_domain']}/{location}"
+    bucket = options["bucket_name"]
+    style = options["client_config"].s3["addressing_style"]
+    endpoint = options["endpoint_url"]
+    if endpoint:
+        if style == "virtual":
+            parts = urlsplit(endpoint)
+            return f"{parts.scheme}://{bucket}.{parts.netloc}/{location}"
+        # botocore's "auto" addresses other stores' buckets by path.
+        return f"{endpoint.rstrip('/')}/{bucket}/{location}"
+    if style == "path":
+        region = options["region_name"]
+        return f"https://s3.{region + '.' if region else ''}amazonaws.com/{bucket}/{location}"
+    return f"https://{bucket}.s3.amazonaws.com/{location}"
+
+
+if MEDIA_STORAGE == "s3":
+    if os.environ.get("DJANGO_MEDIA_URL"):
+        raise ImproperlyConfigured(
+            "DJANGO_MEDIA_URL is for MEDIA_STORAGE=filesystem; a bucket's files are "
+            "served from its own address, or from AWS_S3_CUSTOM_DOMAIN when set."
+        )
+    _media_storage = s3_storage()
+    MEDIA_URL = s3_media_url(_media_storage["OPTIONS"])
+else:
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "media/")
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -352,15 +452,18 @@ STORAGES = {
 }
 
 # No inline scripts or styles anywhere (the admin needs none either); static
-# files and uploads may come from a CDN or object storage once configured.
-_asset_origins = sorted({o for o in (origin(STATIC_URL), origin(MEDIA_URL)) if o})
+# files may come from a CDN and uploads from object storage once configured.
+# The media origin is for images only: what is uploaded never runs as a
+# script or a stylesheet.
+_static_origins = [o for o in [origin(STATIC_URL)] if o]
+_image_origins = sorted({o for o in (origin(STATIC_URL), origin(MEDIA_URL)) if o})
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF, *_asset_origins],
-        "style-src": [SELF, *_asset_origins],
-        "img-src": [SELF, "data:", *_asset_origins],
-        "font-src": [SELF, *_asset_origins],
+        "script-src": [SELF, *_static_origins],
+        "style-src": [SELF, *_static_origins],
+        "img-src": [SELF, "data:", *_image_origins],
+        "font-src": [SELF, *_static_origins],
         "connect-src": [SELF],
         "manifest-src": [SELF],
         "object-src": [NONE],
@@ -491,6 +594,8 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        # "Found credentials in environment variables.", once per thread.
+        "botocore.credentials": {"level": "WARNING"},
     },
 }
 

@@ -11,7 +11,6 @@ approved edit: tasks.rebuild_dataset). Nothing all-rights-reserved is read:
 """
 
 import csv
-import io
 import json
 import tempfile
 from dataclasses import dataclass
@@ -286,6 +285,16 @@ def stored_name(filename):
 FILES = [f"{t}.{ext}" for t in TABLES for ext in ("csv", "jsonl")] + ["datapackage.json"]
 
 
+# What readers' browsers are told each file is. Only a bucket stores it (S3
+# keeps a content type per object); a disk's files get theirs from the server
+# in front (Caddy), which says the same.
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "jsonl": "application/jsonl; charset=utf-8",
+    "json": "application/json",
+}
+
+
 def publish_latest():
     """Write the dataset and replace the stored files with it: {table: rows}."""
     with tempfile.TemporaryDirectory(prefix="dataset-") as tmp:
@@ -293,23 +302,21 @@ def publish_latest():
         # The package last, so a reader who sees the new package finds new files.
         for filename in sorted(FILES, key=lambda name: name == "datapackage.json"):
             name = stored_name(filename)
-            data = (Path(tmp) / filename).read_bytes()
+            content = ContentFile((Path(tmp) / filename).read_bytes())
+            content.content_type = MEDIA_TYPES[filename.rsplit(".", 1)[1]]
             if default_storage.exists(name):
                 default_storage.delete(name)
-            default_storage.save(name, ContentFile(data))
+            default_storage.save(name, content)
     return counts
 
 
 def latest():
     """The stored package's descriptor, or None before the first build."""
-    name = stored_name("datapackage.json")
-    if not default_storage.exists(name):
+    try:
+        with default_storage.open(stored_name("datapackage.json")) as handle:
+            return json.load(handle)
+    except (FileNotFoundError, ValueError):  # not built yet, or not JSON
         return None
-    with default_storage.open(name) as handle:
-        try:
-            return json.load(io.TextIOWrapper(handle, encoding="utf-8"))
-        except ValueError:
-            return None
 
 
 def is_stale():

@@ -1,11 +1,15 @@
 """Fixtures every test may use: the standard questions, an editor and their client."""
 
 import importlib
+from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.conf import settings as django_settings
+from django.test import Client
 
 from interviews.models import Question
+from tests.s3 import S3Server, fetch
 
 seed_migration = importlib.import_module("interviews.migrations.0002_standard_questions")
 
@@ -87,3 +91,56 @@ def collected_static(tmp_path_factory):
         capture_output=True,
     )
     return static_root
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory):
+    """moto's S3 server, started once per pytest-xdist worker that needs it."""
+    with S3Server(tmp_path_factory.mktemp("s3")) as server:
+        yield server
+
+
+@pytest.fixture
+def s3_media(s3_server, settings, monkeypatch):
+    """The default storage is a new public bucket on the S3 server, configured
+    as production configures it from the environment. The bucket's name."""
+    bucket = s3_server.public_bucket()
+    s3_server.django_settings(settings, bucket, monkeypatch)
+    return bucket
+
+
+class StoredMedia:
+    """Where a test's files are kept (`kind`): `names(prefix)` lists them as
+    the storage names them, and `get(url)` is what a reader's browser gets
+    at a file's URL, (status, body bytes, content type)."""
+
+    def __init__(self, kind, server=None, bucket=None):
+        self.kind = kind
+        self.server = server
+        self.bucket = bucket
+
+    def names(self, prefix=""):
+        if self.kind == "s3":
+            return self.server.keys(self.bucket, prefix)
+        root = Path(django_settings.MEDIA_ROOT)
+        found = (p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+        return sorted(name for name in found if name.startswith(prefix))
+
+    def get(self, url):
+        if self.kind == "s3":
+            return fetch(url)
+        response = Client().get(url)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        return response.status_code, body, response.get("Content-Type")
+
+
+@pytest.fixture(params=["filesystem", "s3"])
+def stored_media(request, settings):
+    """Each test that takes it runs twice: files on this host's disk (served at
+    /media/ by tests/urls_media.py, as Caddy serves them in production) and
+    in a bucket on the S3 server (served by the server itself)."""
+    if request.param == "s3":
+        bucket = request.getfixturevalue("s3_media")
+        return StoredMedia("s3", request.getfixturevalue("s3_server"), bucket)
+    settings.ROOT_URLCONF = "tests.urls_media"
+    return StoredMedia("filesystem")

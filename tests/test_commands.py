@@ -2,6 +2,7 @@
 
 import io
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,9 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from interviews.management.commands.seed_demo import DEMO_DIR, store_media
 from interviews.models import Answer, Interview, Lesson, Mentor
+from tests.s3 import fetch
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -72,6 +75,28 @@ def test_seed_demo_holds_what_real_answers_contain(settings, tmp_path):
         >= 3
     )
     assert (tmp_path / "demo" / "council-requests.png").stat().st_size < 20_000
+
+
+@pytest.mark.django_db
+def test_seed_demo_stores_its_images_in_a_bucket_and_answers_show_them_from_there(
+    s3_media, s3_server, tmp_path
+):
+    # One mentor's file and the image it shows, to keep the run short.
+    demo = tmp_path / "demo"
+    (demo / "media").mkdir(parents=True)
+    shutil.copy(DEMO_DIR / "maeve-gallagher.toml", demo)
+    png = DEMO_DIR / "media" / "council-requests.png"
+    shutil.copy(png, demo / "media")
+
+    call_command("seed_demo", "--dir", str(demo), stdout=io.StringIO())
+    store_media(demo / "media")  # what the next run does first
+
+    url = f"{s3_server.url}/{s3_media}/demo/council-requests.png"
+    # Not turned into a link: the bucket is the media origin the CSP allows.
+    assert Answer.objects.published().filter(body_html__contains=f'<img src="{url}"').exists()
+    assert s3_server.keys(s3_media) == ["demo/council-requests.png"]  # replaced, not beside
+    status, body, content_type = fetch(url)
+    assert status == 200 and content_type == "image/png" and body == png.read_bytes()
 
 
 @pytest.mark.django_db

@@ -119,14 +119,8 @@ def test_the_command_says_which_directory_it_could_not_write(questions, tmp_path
         call_command("export_dataset", str(blocker / "sub"))
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 def test_publish_withdraw_and_approved_edits_rebuild_the_stored_files(
-    content, media, editor, questions, django_capture_on_commit_callbacks
+    content, stored_media, editor, questions, django_capture_on_commit_callbacks
 ):
     late = PublishedInterviewFactory(
         mentor=MentorFactory(name="Gil Late", slug="gil-late"), status="submitted"
@@ -144,7 +138,7 @@ def test_publish_withdraw_and_approved_edits_rebuild_the_stored_files(
     assert "Gil's late words." not in default_storage.open("dataset/answers.csv").read().decode()
 
 
-def test_the_worker_rebuilds_a_dataset_older_than_the_content(content, media):
+def test_the_worker_rebuilds_a_dataset_older_than_the_content(content):
     assert dataset.is_stale()  # never built
     housekeeping.run_housekeeping()  # the immediate backend runs the rebuild it enqueues
     assert not dataset.is_stale()
@@ -152,7 +146,7 @@ def test_the_worker_rebuilds_a_dataset_older_than_the_content(content, media):
 
 
 def test_the_data_page_explains_the_fields_licence_and_citation_and_offers_the_files(
-    content, media, client
+    content, stored_media, client
 ):
     before = client.get("/data/").content.decode()
     assert "The first files are being made" in before
@@ -161,8 +155,20 @@ def test_the_data_page_explains_the_fields_licence_and_citation_and_offers_the_f
     response = client.get("/data/")
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'href="/media/dataset/answers.csv"' in html
-    assert 'href="/media/dataset/datapackage.json"' in html
+    files = {name: default_storage.url(f"dataset/{name}") for name in dataset.FILES}
+    assert files["answers.csv"] == (
+        f"{stored_media.server.url}/{stored_media.bucket}/dataset/answers.csv"
+        if stored_media.kind == "s3"
+        else "/media/dataset/answers.csv"
+    )
+    assert f'href="{files["answers.csv"]}"' in html
+    assert f'href="{files["datapackage.json"]}"' in html
+    # Readers download them from there.
+    status, body, content_type = stored_media.get(files["answers.csv"])
+    assert status == 200 and content_type.startswith("text/csv")
+    assert body.decode().startswith("id,mentor,question,")
+    status, body, _ = stored_media.get(files["datapackage.json"])
+    assert status == 200 and json.loads(body)["name"] == "applyingml-interviews"
     assert "Answers (3 rows)" in html
     for field in dataset.TABLES["answers"]:
         assert f"<code>{field.name}</code>" in html

@@ -68,8 +68,7 @@ def test_photos_over_the_size_limit_are_refused(settings):
 
 
 @pytest.mark.django_db
-def test_photo_uploaded_through_the_form_is_stored_clean(client, questions, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_photo_uploaded_through_the_form_is_stored_clean(client, questions, stored_media):
     invitation, token = invitation_with_token(name="Ada Example")
     data = {
         "name": "Ada Example",
@@ -83,8 +82,13 @@ def test_photo_uploaded_through_the_form_is_stored_clean(client, questions, sett
     assert response.status_code == 302
     mentor = Mentor.objects.get(pk=invitation.interview.mentor.pk)
     assert mentor.photo.name.startswith("mentors/ada-example")
-    with Image.open(mentor.photo.path) as stored:
+    assert stored_media.names() == [mentor.photo.name]
+    # What a reader's browser gets at the photo's public address: the resized file.
+    status, body, content_type = stored_media.get(mentor.photo.url)
+    assert status == 200 and content_type == "image/png"
+    with Image.open(BytesIO(body)) as stored:
         assert stored.size == (800, 800) and stored.format == "PNG"
+        assert not stored.info.get("exif")
 
 
 @pytest.mark.django_db
@@ -109,11 +113,8 @@ def test_non_image_upload_through_the_form_is_refused_and_text_kept(client, ques
 # --- Files that are no longer anyone's photo are deleted ---------------------------
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    settings.ROOT_URLCONF = "tests.urls_media"
-    return tmp_path
+def served(stored_media, url):
+    return stored_media.get(url)[0]
 
 
 def save_profile(client, token, questions, answers=None, **extra):
@@ -128,29 +129,30 @@ def save_profile(client, token, questions, answers=None, **extra):
 
 @pytest.mark.django_db
 def test_a_replaced_or_removed_photo_is_no_longer_served(
-    client, questions, media, django_capture_on_commit_callbacks
+    client, questions, stored_media, django_capture_on_commit_callbacks
 ):
     invitation, token = invitation_with_token(name="Ada Example")
     with django_capture_on_commit_callbacks(execute=True):
         save_profile(client, token, questions, photo=image_file("one.jpg"))
     first = Mentor.objects.get(pk=invitation.interview.mentor.pk).photo.url
-    assert client.get(first).status_code == 200
+    assert served(stored_media, first) == 200
 
     with django_capture_on_commit_callbacks(execute=True):
         save_profile(client, token, questions, photo=image_file("two.jpg"))
     second = Mentor.objects.get(pk=invitation.interview.mentor.pk).photo.url
-    assert client.get(first).status_code == 404
-    assert client.get(second).status_code == 200
+    assert served(stored_media, first) == 404
+    assert served(stored_media, second) == 200
 
     with django_capture_on_commit_callbacks(execute=True):
         save_profile(client, token, questions, remove_photo="on")
     assert Mentor.objects.get(pk=invitation.interview.mentor.pk).photo.name == ""
-    assert client.get(second).status_code == 404
+    assert served(stored_media, second) == 404
+    assert stored_media.names("mentors/") == []
 
 
 @pytest.mark.django_db
 def test_a_revisions_photo_replaces_the_old_one_or_goes_when_declined(
-    client, questions, media, editor, settings, django_capture_on_commit_callbacks
+    client, questions, stored_media, editor, settings, django_capture_on_commit_callbacks
 ):
     settings.MENTOR_MIN_ANSWERS = 1
     invitation, token = invitation_with_token(name="Ada Example")
@@ -171,7 +173,7 @@ def test_a_revisions_photo_replaces_the_old_one_or_goes_when_declined(
         services.approve_revision(revision, by=editor)
     new = Mentor.objects.get(pk=interview.mentor.pk).photo.url
     assert new != old
-    assert client.get(old).status_code == 404 and client.get(new).status_code == 200
+    assert served(stored_media, old) == 404 and served(stored_media, new) == 200
     assert Revision.objects.get().photo.name == ""  # the file is the mentor's now
 
     # Another, declined: its file goes, the mentor's stays.
@@ -180,8 +182,9 @@ def test_a_revisions_photo_replaces_the_old_one_or_goes_when_declined(
         save_profile(client, token, questions, {0: "An answer."}, action="submit")
     declined = Revision.objects.get(status=Revision.Status.SUBMITTED)
     proposed = declined.photo.url
-    assert client.get(proposed).status_code == 200
+    assert served(stored_media, proposed) == 200
     with django_capture_on_commit_callbacks(execute=True):
         services.decline_revision(declined, by=editor, note="Keep the old one")
-    assert client.get(proposed).status_code == 404
-    assert client.get(new).status_code == 200
+    assert served(stored_media, proposed) == 404
+    assert served(stored_media, new) == 200
+    assert stored_media.names("mentors/") == [Mentor.objects.get(pk=interview.mentor.pk).photo.name]

@@ -42,6 +42,8 @@ print(json.dumps({
     "email": settings.EMAIL_BACKEND,
     "editors": settings.EDITOR_EMAILS,
     "sentry_imported": "sentry_sdk" in sys.modules,
+    "storage": settings.STORAGES["default"]["BACKEND"],
+    "boto3_imported": "boto3" in sys.modules,
 }))
 """
 
@@ -73,6 +75,7 @@ def test_development_needs_no_variables():
     assert values["cache"].endswith("LocMemCache")
     assert values["ssl_redirect"] is False and values["log_format"] == "text"
     assert values["email"].endswith("console.EmailBackend")
+    assert values["storage"] == "django.core.files.storage.FileSystemStorage"
     # Templates being worked on show at once: no page cache, no kept connections.
     assert values["page_cache_seconds"] == 0 and values["conn_max_age"] == 0
 
@@ -113,6 +116,9 @@ def test_production_is_hardened_with_debug_off_by_default():
     assert values["editors"] == ["a@example.com", "b@example.com"]
     assert values["sentry_imported"] is False
     assert values["admin"] == "/admin/"
+    # Files stay on this host's disk (the compose file's volume) until a bucket is named.
+    assert values["storage"] == "django.core.files.storage.FileSystemStorage"
+    assert values["boto3_imported"] is False
 
 
 def test_served_through_wsgi_the_default_is_production():

@@ -124,7 +124,7 @@ def test_publishing_draws_and_stores_both_images(
 
 
 def test_an_approved_edit_replaces_the_image_and_removes_the_old_file(
-    editor, questions, django_capture_on_commit_callbacks
+    editor, questions, django_capture_on_commit_callbacks, stored_media
 ):
     answer, interview = published_answer(editor, django_capture_on_commit_callbacks, questions)
     old_answer, old_interview = answer.share_image.name, interview.share_image.name
@@ -146,6 +146,10 @@ def test_an_approved_edit_replaces_the_image_and_removes_the_old_file(
     assert not default_storage.exists(old_interview)
     # An answer the edit left alone keeps its image and its address.
     assert Answer.objects.get(interview=interview, question=questions[1]).share_image.name == other
+    # Each row's folder holds its current image only.
+    assert stored_media.names("share/") == sorted(
+        [answer.share_image.name, interview.share_image.name, other]
+    )
 
 
 def test_editors_edits_of_the_mentor_and_the_question_wording_redraw_the_cards(
@@ -230,7 +234,7 @@ def meta_tags(html):
 
 
 def test_the_answer_and_interview_pages_point_og_image_at_their_cards(
-    client, editor, questions, django_capture_on_commit_callbacks
+    client, editor, questions, django_capture_on_commit_callbacks, stored_media
 ):
     answer, interview = published_answer(editor, django_capture_on_commit_callbacks, questions)
 
@@ -239,7 +243,15 @@ def test_the_answer_and_interview_pages_point_og_image_at_their_cards(
         (interview.get_absolute_url(), interview),
     ):
         tags = meta_tags(client.get(url).content.decode())
-        assert tags["og:image"] == f"http://testserver{row.share_image.url}"
+        # On disk a path of this site; in a bucket, the bucket's own address.
+        image_url = row.share_image.url
+        if stored_media.kind == "s3":
+            assert image_url.startswith(f"{stored_media.server.url}/{stored_media.bucket}/share/")
+        expected = image_url if stored_media.kind == "s3" else f"http://testserver{image_url}"
+        assert tags["og:image"] == expected
+        status, png, content_type = stored_media.get(image_url)
+        assert status == 200 and content_type == "image/png"
+        assert Image.open(io.BytesIO(png)).size == (1200, 630)
         assert tags["og:image:width"] == "1200" and tags["og:image:height"] == "630"
         assert tags["og:image:type"] == "image/png"
         assert interview.mentor.name in tags["og:image:alt"]

@@ -87,7 +87,8 @@ def rescue_page(request, title, message, status, can_resend=False, questions=())
 
 
 def unavailable(response):
-    """A 503 for a database outage: retry soon, never cache, logged once as a warning."""
+    """A 503 for an outage (the database, the file storage): retry soon, never cache,
+    logged once as a warning."""
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return mark_logged(response)

@@ -2,9 +2,9 @@
 publication, autosave, preview, submit.
 
 Nothing a mentor types is lost: invalid input re-renders everything typed;
-a POST that cannot be saved (dead link, failed CSRF check, database down)
-answers with a page that still holds the text; and the page's script keeps
-a browser copy until the server confirms a save.
+a POST that cannot be saved (dead link, failed CSRF check, the database or
+the photo storage down) answers with a page that still holds the text; and
+the page's script keeps a browser copy until the server confirms a save.
 """
 
 import logging
@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
-from applyingml.errors import DATABASE_ERRORS
+from applyingml.errors import DATABASE_ERRORS, STORAGE_ERRORS
 
 from .. import services
 from ..forms import AnswersForm, ProfileForm
@@ -124,6 +124,22 @@ def submission(request, token):
                 "Your answers were not saved",
                 "We could not reach our database just now, so nothing was saved. Everything you typed is "
                 "below, and this browser keeps a copy too: please try again in a minute.",
+                status=503,
+                can_resend=True,
+                questions=questions,
+            )
+        )
+    except STORAGE_ERRORS as exc:
+        # Only a new photo reaches the bucket; the save is one transaction, so
+        # the text was rolled back with it.
+        logger.warning("File storage unavailable on the answer form: %s", exc.__class__.__name__)
+        return unavailable(
+            rescue_page(
+                request,
+                "Your answers were not saved",
+                "We could not store your photo just now, so nothing was saved. Everything you "
+                "typed is below, and this browser keeps a copy too: please try again in a "
+                "minute, choosing the photo again.",
                 status=503,
                 can_resend=True,
                 questions=questions,
