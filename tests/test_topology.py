@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import psutil
 import pytest
 
-from tools import stack, topology
+from tools import stackparts, topology
 from tools.topology import KILL_PHASE, PGBOUNCER_PHASE, Phase, Timeline
 
 from .servers import ROOT
@@ -136,7 +136,7 @@ def test_the_timeline_records_each_request_in_the_current_phase():
 def test_haproxy_sets_the_tls_proxys_headers_and_checks_readiness(tmp_path):
     (tmp_path / "run").mkdir()
     webs = [SimpleNamespace(name="web1", port=8001), SimpleNamespace(name="web2", port=8002)]
-    config = stack.HAProxy(tmp_path, webs).configure().config_path.read_text()
+    config = stackparts.HAProxy(tmp_path, webs).configure().config_path.read_text()
     assert "http-request set-header X-Forwarded-Proto https" in config
     assert "option forwardfor" in config
     assert "option httpchk GET /readyz" in config
