@@ -90,7 +90,10 @@ class Client:
         """(status, body bytes); raises OSError/HTTPException on failure.
 
         `idempotent` marks a POST that is safe to send again (an autosave of
-        the same text), so it gets the same one retry as a GET.
+        the same text), so it gets the same one retry as a GET. Any request
+        that could not even be sent on a kept-alive connection the other end
+        had closed (a broken pipe) is sent again on a new one, as browsers do:
+        nothing received it.
         """
         for attempt in (1, 2):
             reused = self.connection is not None
@@ -99,9 +102,17 @@ class Client:
             try:
                 cookie = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
                 extra = {"Cookie": cookie} if cookie else {}
-                self.connection.request(
-                    method, path, body=body, headers={**HEADERS, **extra, **(headers or {})}
-                )
+                try:
+                    self.connection.request(
+                        method, path, body=body, headers={**HEADERS, **extra, **(headers or {})}
+                    )
+                except BrokenPipeError:
+                    self.close()
+                    if not reused or attempt == 2:
+                        raise
+                    with self.results.lock:
+                        self.results.reconnects += 1
+                    continue
                 response = self.connection.getresponse()
                 data = response.read()
                 for header in response.headers.get_all("Set-Cookie") or []:
@@ -386,6 +397,7 @@ class EditorPublishes:
         try:
             if time.monotonic() < self.next_change:
                 return
+            self.next_change = time.monotonic() + self.every
             if not self.signed_in:
                 self.sign_in(results)
             self.turn += 1
@@ -396,7 +408,6 @@ class EditorPublishes:
         except (OSError, http.client.HTTPException) as exc:
             results.record(0, error=str(exc)[:60] or type(exc).__name__, url="editor")
         finally:
-            self.next_change = time.monotonic() + self.every
             self.lock.release()
 
     def publish(self, results):
