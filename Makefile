@@ -15,7 +15,7 @@ CONNECTIONS ?= 32
 TEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
-.PHONY: help run test check lint format lock db setup editor stop-db clean backup restore loadtest screenshots bench bench-search vnu
+.PHONY: help run test check lint format lock db setup editor stop-db clean backup restore loadtest topology screenshots bench bench-search vnu
 
 help:
 	@echo "make run     set everything up and serve the site with demo content on http://$(HOST):$(PORT)"
@@ -29,6 +29,7 @@ help:
 	@echo "make backup  pg_dump the database (DATABASE_URL, else the local one) to backups/"
 	@echo "make restore restore a backup into that database (FILE=backups/....dump)"
 	@echo "make loadtest $(CONNECTIONS) readers and mentors for $(DURATION) s against gunicorn on 127.0.0.1 (DURATION=..., CONNECTIONS=...)"
+	@echo "make topology  the multi-host rehearsal on 127.0.0.1 (replica, PgBouncer, HAProxy, 2 web replicas), under load, with failures; write docs/deploy.md"
 	@echo "make bench   seed 10,000 mentors if missing, measure the public pages with wrk, write docs/performance.md"
 	@echo "make bench-search  score search ranking on the judged queries (nDCG@10, MRR) over the demo content, write docs/performance.md"
 
@@ -105,12 +106,17 @@ loadtest: setup
 	$(PY) manage.py seed_demo --first-run
 	$(PY) -m tools.loadtest --duration $(DURATION) --connections $(CONNECTIONS)
 
+# Not part of `make test`: about five minutes. Everything runs in .topology/,
+# with its own databases; see tools/topology.py. The report goes to docs/deploy.md.
+topology: $(INSTALLED)
+	$(PY) -m tools.topology
+
 # Not part of `make test`; see tests/browser/screenshots.py.
 screenshots: db
 	$(PY) -m pytest tests/browser/screenshots.py -q -p no:warnings
 
 clean: stop-db
-	rm -rf $(VENV) .data staticfiles
+	rm -rf $(VENV) .data .topology staticfiles
 
 # Not part of `make test`: seeding takes minutes the first time, the runs about
 # six. See tools/bench.py; the results go to docs/performance.md.

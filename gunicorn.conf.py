@@ -51,6 +51,11 @@ def when_ready(server):
     gc.freeze()
 
 
+# No control socket (gunicorn 25+, for `gunicornc`): nothing here uses it,
+# and its default path is one per user account, so two gunicorns on one host
+# (web replicas, the test suite's servers) fight over it and log an ERROR.
+control_socket_disable = True
+
 # The proxy in front (Caddy, a load balancer) is the only client; it sets
 # X-Forwarded-Proto, which Django trusts through SECURE_PROXY_SSL_HEADER.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")

@@ -1,9 +1,12 @@
 """Liveness and readiness probes for Docker and load balancers.
 
 /healthz  200 while the process can answer at all; it touches nothing else.
-/readyz   200 when every configured database answers a query, 503 when one
-          does not, so a load balancer stops sending readers to a replica
-          that cannot serve them.
+/readyz   200 when the primary database answers a query, 503 when it does
+          not, so a load balancer stops sending requests to a web replica
+          that cannot serve them. A read replica that does not answer is
+          reported ("replica": "unreachable") but leaves it ready: reads then
+          go to the primary (dbrouter.py), and a load balancer taking every
+          web replica out for it would turn a replica outage into a site outage.
 
 Answered by a middleware placed first, so probes work over plain HTTP, to any
 Host (the container's IP), and stay out of the request log.
@@ -19,14 +22,13 @@ from .errors import first_line, mark_logged
 logger = logging.getLogger("applyingml.health")
 
 
-def databases_problem():
-    """None when every database answers `SELECT 1`, else "alias: reason"."""
-    for alias in connections:
-        try:
-            with connections[alias].cursor() as cursor:
-                cursor.execute("SELECT 1")
-        except DatabaseError as exc:
-            return f"{alias}: {first_line(exc)}"
+def database_problem(alias="default"):
+    """None when the database answers `SELECT 1`, else the reason."""
+    try:
+        with connections[alias].cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError as exc:
+        return first_line(exc)
     return None
 
 
@@ -38,13 +40,17 @@ class HealthCheckMiddleware:
         if request.path == "/healthz":
             return self.respond({"status": "ok"}, 200)
         if request.path == "/readyz":
-            problem = databases_problem()
+            problem = database_problem()
             if problem:
                 logger.warning("Not ready: %s", problem)
                 return mark_logged(
                     self.respond({"status": "unavailable", "database": "unreachable"}, 503)
                 )
-            return self.respond({"status": "ok", "database": "ok"}, 200)
+            answer = {"status": "ok", "database": "ok"}
+            if "replica" in connections:
+                # Said here, not logged: the router logs the outage once per process.
+                answer["replica"] = "unreachable" if database_problem("replica") else "ok"
+            return self.respond(answer, 200)
         return self.get_response(request)
 
     @staticmethod

@@ -206,6 +206,11 @@ def database_url():
     )
 
 
+# DATABASE_URL (and DATABASE_REPLICA_URL) point at PgBouncer, or another
+# pooler, in transaction pooling mode (docs/deploy.md).
+TRANSACTION_POOLING = env_bool("DATABASE_TRANSACTION_POOLING", False)
+
+
 def database_config(url):
     # Persistent connections rather than psycopg's pool: each gunicorn worker
     # (and thread, if any) keeps one connection for CONN_MAX_AGE seconds,
@@ -227,6 +232,12 @@ def database_config(url):
     config["OPTIONS"].update(
         keepalives=1, keepalives_idle=30, keepalives_interval=10, keepalives_count=3
     )
+    # Behind PgBouncer in transaction pooling mode, each transaction may run
+    # on a different server connection: a server-side cursor (what
+    # QuerySet.iterator() uses) would be gone by its next fetch. Prepared
+    # statements, the other thing that outlives a transaction, are already off
+    # (Django's default for psycopg 3, prepare_threshold=None).
+    config["DISABLE_SERVER_SIDE_CURSORS"] = TRANSACTION_POOLING
     return config
 
 

@@ -14,6 +14,14 @@ query string; a page of an older generation is a miss. The generation also
 expires after PAGE_CACHE_SECONDS, so even a process whose cache is not shared
 (LocMemCache under several gunicorn workers) or a deploy that changed
 templates shows the change within that time; `migrate` replaces it at once.
+A generation that is gone (the cache restarted, the token expired) is
+replaced by a new random one, so no page stored before can match it.
+
+With a read replica, a generation also names the primary's WAL position
+when it began, and a page rendered for it reads from the replica only once
+the replica has replayed that far (applyingml/dbrouter.py): otherwise a
+reader arriving just after a change, on a replica a moment behind, would
+store the page from before the change under the new generation.
 
 Each cached page carries `ETag: hash(generation, key)`. A request whose
 If-None-Match names it gets 304 before the view runs (Django's
@@ -38,9 +46,11 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
-from django.db import transaction
+from django.db import DatabaseError, connections, transaction
 from django.http import HttpResponse
 from django.utils.cache import cc_delim_re, get_conditional_response, patch_cache_control
+
+from applyingml import dbrouter
 
 logger = logging.getLogger("interviews.pagecache")
 
@@ -85,17 +95,40 @@ def _timeout():
 
 
 def _new_token():
-    # Random, so every process sees a change as one, and stamped with when it
-    # began: nothing readers see has changed since (the API's Last-Modified).
-    return f"{secrets.token_hex(8)}-{int(time.time())}"
+    # Random, so every process sees a change as one, stamped with when it
+    # began (nothing readers see has changed since: the API's Last-Modified),
+    # and with a replica, where the primary's WAL was then.
+    token = f"{secrets.token_hex(8)}-{int(time.time())}"
+    position = _primary_position()
+    return f"{token}-{position}" if position else token
+
+
+def _primary_position():
+    """The primary's current WAL position, when a replica serves reads ('' otherwise)."""
+    if "replica" not in settings.DATABASES:
+        return ""
+    try:
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT pg_current_wal_lsn()")
+            return cursor.fetchone()[0]
+    except DatabaseError:
+        # Without it, pages may read from a replica that lags: as before replicas.
+        logger.warning("The generation names no WAL position: the primary did not answer.")
+        return ""
 
 
 def generation_started(generation):
     """When `generation` began, as a datetime (None for a token without a time)."""
-    _random, _, stamp = (generation or "").partition("-")
-    if not stamp.isdigit():
+    parts = (generation or "").split("-")
+    if len(parts) < 2 or not parts[1].isdigit():
         return None
-    return datetime.fromtimestamp(int(stamp), tz=UTC)
+    return datetime.fromtimestamp(int(parts[1]), tz=UTC)
+
+
+def generation_position(generation):
+    """The primary's WAL position `generation` names ('' if none)."""
+    parts = (generation or "").split("-")
+    return parts[2] if len(parts) > 2 else ""
 
 
 def current_generation(values):
@@ -200,6 +233,8 @@ class PageCacheMiddleware:
             response["X-Cache"] = "hit"
             return response
 
+        # A page for this generation shows every change it announced.
+        dbrouter.require_position(generation_position(generation))
         response = self.get_response(request)
         match = getattr(request, "resolver_match", None)
         if not getattr(getattr(match, "func", None), "public_page", False):

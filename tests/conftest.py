@@ -14,6 +14,23 @@ from tests.s3 import S3Server, fetch
 seed_migration = importlib.import_module("interviews.migrations.0002_standard_questions")
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--slow", action="store_true", help="also run the tests marked slow (minutes each)"
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked slow run only when asked for (`pytest --slow`): `make test`
+    and CI leave them out, as they leave out `make bench` and `make topology`."""
+    if config.getoption("--slow"):
+        return
+    skip = pytest.mark.skip(reason="slow: run with pytest --slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture
 def questions(db):
     """The 16 standard questions seeded by the data migration, in order.

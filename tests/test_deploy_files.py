@@ -41,7 +41,7 @@ def test_compose_web_waits_for_a_healthy_database_and_redis():
     assert web["build"] == "."
     assert web["depends_on"]["db"] == {"condition": "service_healthy"}
     assert web["depends_on"]["redis"] == {"condition": "service_healthy"}
-    assert "@db:5432/" in web["environment"]["DATABASE_URL"]
+    assert "@pgbouncer:6432/" in web["environment"]["DATABASE_URL"]
     assert web["environment"]["CACHE_URL"] == "redis://redis:6379/0"
     assert web["environment"]["DJANGO_ENV"] == "production"
     assert "/healthz" in " ".join(web["healthcheck"]["test"])
@@ -52,6 +52,25 @@ def test_compose_web_waits_for_a_healthy_database_and_redis():
     assert "443:443" in caddy["ports"]
     assert (ROOT / "deploy/Caddyfile").exists()
     assert "./deploy/Caddyfile:/etc/caddy/Caddyfile:ro" in caddy["volumes"]
+
+
+def test_compose_pools_the_web_services_connections_and_nothing_else():
+    """PgBouncer (transaction pooling) for the web service's requests; migrations
+    on start, the worker and one-off commands straight to PostgreSQL."""
+    services = COMPOSE["services"]
+    bouncer = services["pgbouncer"]
+    assert bouncer["build"] == "deploy/pgbouncer"
+    assert bouncer["environment"]["POSTGRES_HOST"] == "db"
+    assert bouncer["depends_on"]["db"] == {"condition": "service_healthy"}
+    start = (ROOT / "deploy/pgbouncer/start").read_text()
+    assert "pool_mode = transaction" in start and "ignore_startup_parameters" not in start
+    assert "apt-get install" in (ROOT / "deploy/pgbouncer/Dockerfile").read_text()
+    web = services["web"]["environment"]
+    assert web["DATABASE_TRANSACTION_POOLING"] == "1"
+    assert "@db:5432/" in web["DATABASE_DIRECT_URL"]
+    assert "DATABASE_DIRECT_URL" in (ROOT / "deploy/start-web").read_text()
+    worker = services["worker"]["environment"]
+    assert "@db:5432/" in worker["DATABASE_URL"] and "DATABASE_TRANSACTION_POOLING" not in worker
 
 
 def test_dockerfile_builds_a_slim_image_that_runs_as_a_non_root_user():

@@ -4,6 +4,7 @@ The real run (two minutes, 32 connections) is `make loadtest`; it is too long
 for the suite."""
 
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -32,14 +33,18 @@ def test_a_short_load_test_against_gunicorn_passes_with_no_errors(questions):
     from django.db import connection
 
     env = production_env(DATABASE_URL=settings_url(connection.settings_dict))
-    result = loadtest("--duration", "3", "--connections", "8", env=env)
+    result = loadtest("--duration", "5", "--connections", "8", "--editor", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "8 connections for 3 s" in result.stdout
+    assert "8 connections for 5 s" in result.stdout
     assert "\n0 errors" in result.stdout
     assert "statuses: 200:" in result.stdout
-    assert "readers browsing, mentors saving drafts" in result.stdout
+    assert "readers browsing, mentors saving drafts, an editor publishing" in result.stdout
     assert "mentor saves acknowledged:" in result.stdout
     assert "mentor saves acknowledged: 0" not in result.stdout
+    # The editor published and saved, and read each back (failing the run otherwise).
+    editor = re.search(r"editor: (\d+) publishes and (\d+) saves acknowledged", result.stdout)
+    assert editor and int(editor.group(1)) >= 1 and int(editor.group(2)) >= 1
+    assert "readers watching:" in result.stdout
 
 
 class FlakySite(BaseHTTPRequestHandler):

@@ -188,3 +188,56 @@ def test_a_mentor_saving_during_an_outage_is_told_and_keeps_the_text(
     assert Answer.objects.get(interview=invitation.interview).body == typed
     records = [json.loads(line) for line in server.output().splitlines() if line.strip()]
     assert not [r for r in records if r["level"] == "ERROR"], "an outage is not a bug"
+
+
+@pytest.fixture
+def site_with_replica_behind_proxy(db, collected_static, tmp_path):
+    """gunicorn reading from a "replica" that is the test database reached through
+    the proxy (a server that is not a standby has every change), the primary direct."""
+    from django.db import connection
+
+    proxy = TcpProxy(*upstream_address(connection.settings_dict))
+    env = production_env(
+        DATABASE_URL=settings_url(connection.settings_dict),
+        DATABASE_REPLICA_URL=settings_url(
+            connection.settings_dict, host="127.0.0.1", port=proxy.port
+        ),
+        DATABASE_CONN_MAX_AGE="60",
+        DJANGO_STATIC_ROOT=str(collected_static),
+    )
+    server = Gunicorn(env, tmp_path, workers=1, threads=1).wait_until_up()
+    yield server, proxy
+    server.stop()
+    proxy.close()
+
+
+def test_a_replica_outage_costs_readers_nothing(site_with_replica_behind_proxy):
+    server, proxy = site_with_replica_behind_proxy
+    for page in UNCACHED.values():
+        assert http(server.url + page, headers=PROXIED)[0] == 200, page
+    assert proxy.sockets, "the pages were read from the replica"
+    assert json.loads(http(server.url + "/readyz")[2])["replica"] == "ok"
+
+    proxy.cut()
+
+    for n, page in enumerate(PUBLIC_PAGES):  # pages never cached: read from the primary
+        assert http(server.url + f"{page}?during={n}", headers=PROXIED)[0] == 200, page
+    status, _, body = http(server.url + "/readyz")
+    # Ready: a load balancer must not take every web replica out for the replica.
+    assert status == 200
+    assert json.loads(body) == {"status": "ok", "database": "ok", "replica": "unreachable"}
+
+    proxy.restore()
+
+    # After RETRY_AFTER_FAILURE the replica is tried again, and used.
+    deadline = time.monotonic() + 15
+    n = 0
+    while not proxy.sockets and time.monotonic() < deadline:
+        n += 1
+        assert http(server.url + f"/questions/?after={n}", headers=PROXIED)[0] == 200
+        time.sleep(0.2)
+    assert proxy.sockets, "reads went back to the replica"
+    records = [json.loads(line) for line in server.output().splitlines() if line.strip()]
+    assert not [r for r in records if r["level"] == "ERROR"]
+    warnings = [r["message"] for r in records if r["logger"] == "applyingml.dbrouter"]
+    assert len(warnings) == 1 and warnings[0].startswith("Replica unreachable, reading from")

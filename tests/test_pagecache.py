@@ -236,3 +236,43 @@ def test_saving_a_public_answer_invalidates_the_cached_pages_once(
         answer.save()
     # (The other hook is the share image's refresh, tests/test_share_images.py.)
     assert [callback.__name__ for callback in callbacks] == ["new_generation", "_enqueue_pending"]
+
+
+def test_a_cache_that_lost_its_generation_serves_no_page_stored_before(client, published):
+    """What a Redis restart does: the generation is gone (and with it, there,
+    every page; here the page stays, which is worse). A new random generation
+    replaces it, so nothing stored before is served, before or after a change."""
+    url = published.question.get_absolute_url()
+    assert client.get(url)["X-Cache"] == "miss"
+    cache.delete(pagecache.GENERATION_KEY)
+    assert client.get(url)["X-Cache"] == "miss"
+    published.body = "Changed after the restart."
+    published.save()
+    pagecache.new_generation()  # as the save's commit does
+    assert "Changed after the restart." in client.get(url).content.decode()
+
+
+def test_with_a_replica_pages_read_what_their_generation_announced(client, published, monkeypatch):
+    """A generation names the primary's WAL position; a page rendered for it asks
+    the replica for that position (dbrouter reads from the primary until the
+    replica has replayed it), so a lagging replica cannot store an old page
+    under the new generation."""
+    monkeypatch.setattr(pagecache, "_primary_position", lambda: "0/3000148")
+    asked = []
+    monkeypatch.setattr(pagecache.dbrouter, "require_position", asked.append)
+    pagecache.new_generation()
+    generation = cache.get(pagecache.GENERATION_KEY)
+    assert pagecache.generation_position(generation) == "0/3000148"
+    assert pagecache.generation_started(generation) is not None  # the API's Last-Modified
+
+    url = published.question.get_absolute_url()
+    assert client.get(url)["X-Cache"] == "miss"
+    assert client.get(url)["X-Cache"] == "hit"
+    assert asked == ["0/3000148"]  # on the miss only: a hit reads nothing
+
+
+def test_without_a_replica_the_generation_names_no_position(published):
+    pagecache.new_generation()
+    generation = cache.get(pagecache.GENERATION_KEY)
+    assert pagecache.generation_position(generation) == ""
+    assert pagecache.generation_started(generation) is not None

@@ -31,6 +31,12 @@ print(json.dumps({
     "page_cache_seconds": settings.PAGE_CACHE_SECONDS,
     "conn_max_age": settings.DATABASES["default"]["CONN_MAX_AGE"],
     "conn_health_checks": settings.DATABASES["default"]["CONN_HEALTH_CHECKS"],
+    "server_side_cursors": [
+        not config["DISABLE_SERVER_SIDE_CURSORS"] for config in settings.DATABASES.values()
+    ],
+    "prepare_threshold": [
+        config["OPTIONS"].get("prepare_threshold") for config in settings.DATABASES.values()
+    ],
     "databases": sorted(settings.DATABASES),
     "replica_test": settings.DATABASES.get("replica", {}).get("TEST"),
     "routers": settings.DATABASE_ROUTERS,
@@ -186,6 +192,17 @@ def test_a_replica_url_adds_a_mirrored_replica_and_the_router():
     assert values["databases"] == ["default", "replica"]
     assert values["replica_test"]["MIRROR"] == "default"
     assert values["routers"] == ["applyingml.dbrouter.PrimaryReplicaRouter"]
+
+
+def test_behind_pgbouncer_nothing_outlives_a_transaction_on_the_server():
+    """Transaction pooling: no server-side cursors, and no prepared statements
+    (Django's own default with psycopg 3, which a setting must not turn back on)."""
+    replica = {"DATABASE_REPLICA_URL": "postgresql://ro@replica.internal/applyingml"}
+    values = show(production_env(**PRODUCTION, **replica))
+    assert values["server_side_cursors"] == [True, True]
+    values = show(production_env(**PRODUCTION, **replica, DATABASE_TRANSACTION_POOLING="1"))
+    assert values["server_side_cursors"] == [False, False]
+    assert values["prepare_threshold"] == [None, None]
 
 
 def test_sentry_is_initialised_only_with_a_dsn():

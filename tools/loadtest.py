@@ -14,11 +14,14 @@ the time is up. The summary gives requests per second, latency percentiles
 and every error; the exit status is 1 if there was any error: a status other
 than 200, a failed connection, or an ERROR line in the server's log.
 
-Two weighted scenarios share the connections: readers browsing, and mentors
+Weighted scenarios share the connections: readers browsing, and mentors
 saving drafts through the answer form's autosave (`--readers-only` leaves
 them out); afterwards every save the server acknowledged must be in the
-database. (Over 400 lines: the client, both scenarios and the check of the
-saves belong to one run and are read together.)
+database. `--editor` adds an editor publishing interviews and saving edits
+in the admin, who must read their own writes, and readers watching those
+pages (`make topology` runs it; it writes public content). (Over 400
+lines: the client, the scenarios and their checks belong to one run and
+are read together.)
 """
 
 import argparse
@@ -55,7 +58,9 @@ class Results:
     reconnects: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def record(self, seconds, status=None, error=None, url=""):
+    def record(self, seconds, status=None, error=None, url="", ok=(200,)):
+        """One request: its time and status, or the error that stopped it.
+        A status outside `ok` counts as an error."""
         with self.lock:
             if error:
                 self.errors[error] += 1
@@ -64,7 +69,7 @@ class Results:
                 return
             self.latencies.append(seconds)
             self.statuses[status] += 1
-            if status != 200:
+            if status not in ok:
                 self.errors[f"HTTP {status}"] += 1
                 if len(self.examples) < 10:
                     self.examples.append(f"{url}: HTTP {status}")
@@ -85,7 +90,10 @@ class Client:
         """(status, body bytes); raises OSError/HTTPException on failure.
 
         `idempotent` marks a POST that is safe to send again (an autosave of
-        the same text), so it gets the same one retry as a GET.
+        the same text), so it gets the same one retry as a GET. Any request
+        that could not even be sent on a kept-alive connection the other end
+        had closed (a broken pipe) is sent again on a new one, as browsers do:
+        nothing received it.
         """
         for attempt in (1, 2):
             reused = self.connection is not None
@@ -94,9 +102,17 @@ class Client:
             try:
                 cookie = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
                 extra = {"Cookie": cookie} if cookie else {}
-                self.connection.request(
-                    method, path, body=body, headers={**HEADERS, **extra, **(headers or {})}
-                )
+                try:
+                    self.connection.request(
+                        method, path, body=body, headers={**HEADERS, **extra, **(headers or {})}
+                    )
+                except BrokenPipeError:
+                    self.close()
+                    if not reused or attempt == 2:
+                        raise
+                    with self.results.lock:
+                        self.results.reconnects += 1
+                    continue
                 response = self.connection.getresponse()
                 data = response.read()
                 for header in response.headers.get_all("Set-Cookie") or []:
@@ -111,6 +127,11 @@ class Client:
                     raise
                 with self.results.lock:
                     self.results.reconnects += 1
+            except (OSError, http.client.HTTPException):
+                # Whatever else broke (a response cut short), the connection
+                # is in no state for the next request: a browser opens another.
+                self.close()
+                raise
         raise AssertionError("unreachable")
 
     def close(self):
@@ -170,13 +191,7 @@ class MentorSaves:
     @staticmethod
     def _invite(secret_key, count):
         """Invite `count` mentors; their links are signed with the server's key."""
-        os.environ["DATABASE_URL"] = os.environ.get("DATABASE_URL") or database_url()
-        os.environ["DJANGO_SECRET_KEY"] = secret_key
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "applyingml.settings")
-        sys.path.insert(0, str(BASE_DIR))
-        import django
-
-        django.setup()
+        django_setup(secret_key)
         from interviews.models import Invitation
 
         run = secrets.token_hex(3)
@@ -250,6 +265,268 @@ class MentorSaves:
         return f"mentor saves acknowledged: {len(self.acknowledged)}, checked in the database"
 
 
+def django_setup(secret_key):
+    """Django in this process, on the server's database and with its key, to
+    set up what the scenarios need (mentors' links, the editor's account)."""
+    os.environ["DATABASE_URL"] = os.environ.get("DATABASE_URL") or database_url()
+    os.environ["DJANGO_SECRET_KEY"] = secret_key
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "applyingml.settings")
+    sys.path.insert(0, str(BASE_DIR))
+    import django
+
+    django.setup()
+
+
+class EditorPublishes:
+    """An editor in the admin, publishing interviews and saving edits, one at a time.
+
+    It writes public content, so it is for a throwaway database (`make
+    topology`; `--editor` here). Setup makes an editor account, interviews
+    waiting to be published and one published answer to edit. The editor
+    signs in on a connection of its own (its session cookie must not turn
+    the readers sharing a connection into signed-in users) and alternates:
+
+    - publish the next waiting interview (the admin's Publish step), then
+      read its page: the mentor must be there;
+    - save the edited answer with a new numbered marker (the admin's change
+      form), then read the answer's page: the marker must be there.
+
+    A change counts as acknowledged when the admin redirects after it. The
+    editor's next read showing it is read-your-writes; `watchers` is the
+    readers' side (PageWatchers).
+    """
+
+    name = "an editor publishing"
+    weight = 0.05
+
+    def __init__(self, host, port, results, secret_key, interviews=60, every=2.0):
+        self.client = Client(host, port, results)
+        self.lock = threading.Lock()
+        # Seconds between changes: every change empties the page cache, and
+        # an editor changing something every moment would measure nothing else.
+        self.every = every
+        self.next_change = 0.0
+        self.run = secrets.token_hex(3)
+        self.password = secrets.token_urlsafe(16)
+        self.waiting, self.answer = self._setup(secret_key, interviews)
+        self.signed_in = False
+        self.turn = 0
+        self.published = []  # (acknowledged at, mentor name), in order
+        self.edits = []  # (acknowledged at, marker number), in order
+        self.own_reads = Counter()  # "shown" / "missing"
+        self.missing = []  # what the editor's next read did not show
+        self.watchers = PageWatchers(self)
+
+    def _setup(self, secret_key, count):
+        django_setup(secret_key)
+        from django.contrib.auth import get_user_model
+
+        from interviews import services
+        from interviews.management.commands.create_editor import editors_group
+        from interviews.models import Answer, Interview, Mentor, Question
+        from interviews.models.enums import License
+
+        self.email = f"editor-{self.run}@example.com"
+        user = get_user_model().objects.create_user(
+            self.email, self.email, self.password, is_staff=True
+        )
+        user.groups.add(editors_group())
+        question = Question.objects.standard().first()
+        waiting = []
+        for n in range(count + 1):
+            name = f"Editor Load Mentor {self.run} {n}"
+            mentor = Mentor.objects.create(name=name, slug=f"editor-load-{self.run}-{n}")
+            interview = Interview.objects.create(
+                mentor=mentor, status=Interview.Status.SUBMITTED, license=License.CC_BY
+            )
+            Answer.objects.create(
+                interview=interview,
+                question=question,
+                body=f"Edited by the load test: {self.marker(0)}",
+            )
+            waiting.append((interview.pk, name, mentor.get_absolute_url()))
+        # The first is published at once: its answer is the one the editor edits.
+        first = Interview.objects.get(pk=waiting[0][0])
+        services.apply_step(first, "publish", by=user)
+        answer = Answer.objects.select_related("interview__mentor", "question").get(interview=first)
+        return waiting[1:], {
+            "pk": answer.pk,
+            "interview": answer.interview_id,
+            "question": answer.question_id,
+            "url": answer.get_absolute_url(),
+        }
+
+    def marker(self, number):
+        return f"edit-{self.run}-{number}"
+
+    def post(self, path, data, results, what):
+        csrf = self.client.cookies.get("csrftoken", "")
+        origin = f"https://{self.client.host}:{self.client.port}"
+        started = time.monotonic()
+        status, _ = self.client.request(
+            "POST",
+            path,
+            body=urlencode({**data, "csrfmiddlewaretoken": csrf}),
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Origin": origin,
+                "Referer": origin + path,
+            },
+        )
+        results.record(time.monotonic() - started, status=status, url=what, ok=(302,))
+        return status
+
+    def get(self, path, results, what):
+        started = time.monotonic()
+        status, body = self.client.request("GET", path)
+        results.record(time.monotonic() - started, status=status, url=what)
+        return status, body.decode(errors="replace")
+
+    def sign_in(self, results):
+        login = "/admin/login/"
+        self.get(login, results, login)
+        data = {"username": self.email, "password": self.password, "next": "/admin/"}
+        if self.post(login, data, results, login) != 302 or "sessionid" not in self.client.cookies:
+            raise OSError("the editor could not sign in")
+        self.signed_in = True
+
+    def step(self, client, results):
+        # One editor, at their own pace: other connections' turns pass.
+        if not self.lock.acquire(blocking=False):
+            return
+        try:
+            if time.monotonic() < self.next_change:
+                return
+            self.next_change = time.monotonic() + self.every
+            if not self.signed_in:
+                self.sign_in(results)
+            self.turn += 1
+            if self.turn % 2 and self.waiting:
+                self.publish(results)
+            else:
+                self.edit(results)
+        except (OSError, http.client.HTTPException) as exc:
+            results.record(0, error=str(exc)[:60] or type(exc).__name__, url="editor")
+        finally:
+            self.lock.release()
+
+    def publish(self, results):
+        pk, name, url = self.waiting.pop(0)
+        path = f"/admin/interviews/interview/{pk}/step/publish/"
+        if self.post(path, {"apply": "1", "note": ""}, results, "publish") != 302:
+            return
+        self.published.append((time.monotonic(), name))
+        status, page = self.get(url, results, "the editor's read")
+        self.check_own_read(status == 200 and name in page, f"{name} at {url}")
+
+    def edit(self, results):
+        number = len(self.edits) + 1
+        answer = self.answer
+        data = {
+            "interview": answer["interview"],
+            "question": answer["question"],
+            "body": f"Edited by the load test: {self.marker(number)}",
+            "tags": "",
+        }
+        path = f"/admin/interviews/answer/{answer['pk']}/change/"
+        if self.post(path, data, results, "save") != 302:
+            return
+        self.edits.append((time.monotonic(), number))
+        status, page = self.get(answer["url"], results, "the editor's read")
+        self.check_own_read(status == 200 and self.marker(number) in page, self.marker(number))
+
+    def check_own_read(self, shown, what):
+        self.own_reads["shown" if shown else "missing"] += 1
+        if not shown and len(self.missing) < 10:
+            self.missing.append(what)
+
+    def verify(self):
+        problems = []
+        if not self.published or not self.edits:
+            problems.append("the editor's publishes or saves were never acknowledged")
+        if self.own_reads["missing"]:
+            problems.append(
+                f"{self.own_reads['missing']} of {self.own_reads.total()} of the editor's reads "
+                f"did not show what they had just saved: {', '.join(self.missing[:3])}"
+            )
+        return problems
+
+    def report(self):
+        return (
+            f"editor: {len(self.published)} publishes and {len(self.edits)} saves acknowledged; "
+            f"the editor's next read showed {self.own_reads['shown']} of {self.own_reads.total()}"
+        )
+
+
+class PageWatchers:
+    """Readers watching what the editor changes, anonymously, through the page cache.
+
+    Each step reads the home page (the newest interviews) or the edited
+    answer's page. A read that began after a change was acknowledged and
+    does not show it is stale; its age is how long after the
+    acknowledgement the read began. Stale reads older than
+    `allowed_seconds` (the page cache's lifetime, set by the caller) are
+    problems.
+    """
+
+    name = "readers watching the editor's pages"
+    weight = 0.15
+
+    def __init__(self, editor):
+        self.editor = editor
+        self.allowed_seconds = 600
+        self.lock = threading.Lock()
+        self.reads = 0
+        self.stale = []  # (age in seconds, what), one per stale read
+        self.turn = 0
+
+    def step(self, client, results):
+        self.turn += 1
+        editor = self.editor
+        home = self.turn % 2 == 0
+        started = time.monotonic()
+        path = "/" if home else editor.answer["url"]
+        try:
+            status, body = client.request("GET", path)
+        except (OSError, http.client.HTTPException) as exc:
+            results.record(time.monotonic() - started, error=type(exc).__name__, url=path)
+            return
+        results.record(time.monotonic() - started, status=status, url=path)
+        if status != 200:
+            return
+        page = body.decode(errors="replace")
+        if home:
+            acknowledged = [(at, name) for at, name in editor.published if at < started]
+            stale_since = (
+                acknowledged[-1][0] if acknowledged and acknowledged[-1][1] not in page else None
+            )
+        else:
+            shown = re.search(rf"edit-{editor.run}-(\d+)", page)
+            number = int(shown.group(1)) if shown else -1
+            newer = [at for at, n in editor.edits if n > number and at < started]
+            stale_since = newer[0] if newer else None
+        with self.lock:
+            self.reads += 1
+            if stale_since is not None:
+                self.stale.append((started - stale_since, path))
+
+    def verify(self):
+        late = [age for age, _ in self.stale if age > self.allowed_seconds]
+        if late:
+            return [
+                f"{len(late)} readers' pages were older than a change acknowledged "
+                f"{max(late):.0f} s before (more than {self.allowed_seconds} s)"
+            ]
+        return []
+
+    def report(self):
+        oldest = max((age for age, _ in self.stale), default=0)
+        return (
+            f"readers watching: {self.reads} reads, {len(self.stale)} stale "
+            f"(the oldest {oldest:.1f} s after the change was acknowledged)"
+        )
+
+
 def discover(client, limit=200):
     """Paths a reader can reach from the home page, two links deep."""
     # Readers also search, and feed readers and crawlers come by.
@@ -281,14 +558,17 @@ def percentile(values, fraction):
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def run_load(host, port, duration, connections, scenarios, results):
+def run_load(host, port, duration, connections, scenarios, results, stop=None):
+    """`connections` threads running the scenarios for `duration` seconds, or
+    until the `stop` event is set."""
     total_weight = sum(s.weight for s in scenarios)
     deadline = time.monotonic() + duration
+    stop = stop or threading.Event()
 
     def worker():
         client = Client(host, port, results)
         try:
-            while time.monotonic() < deadline:
+            while time.monotonic() < deadline and not stop.is_set():
                 pick = random.uniform(0, total_weight)
                 for scenario in scenarios:
                     pick -= scenario.weight
@@ -371,6 +651,12 @@ def main(argv=None):
     parser.add_argument(
         "--readers-only", action="store_true", help="leave out mentors saving drafts"
     )
+    parser.add_argument(
+        "--editor",
+        action="store_true",
+        help="add an editor publishing and saving, and readers watching (writes public "
+        "content: for a throwaway database)",
+    )
     args = parser.parse_args(argv)
 
     if args.target and not args.readers_only and not os.environ.get("DJANGO_SECRET_KEY"):
@@ -396,6 +682,16 @@ def main(argv=None):
                     server.env["DJANGO_SECRET_KEY"] if server else os.environ["DJANGO_SECRET_KEY"]
                 )
                 scenarios.append(MentorSaves(database_url(), secret, args.connections))
+                if args.editor:
+                    editor = EditorPublishes(
+                        host,
+                        port,
+                        results,
+                        secret,
+                        interviews=int(args.duration / 4) + 2,
+                        every=min(2.0, args.duration / 10),  # a short run sees both kinds
+                    )
+                    scenarios += [editor, editor.watchers]
             print(
                 f"{args.connections} connections for {args.duration:.0f} s against "
                 f"{host}:{port}: "
