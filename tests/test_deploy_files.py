@@ -173,7 +173,8 @@ def test_the_start_command_migrates_collects_static_and_serves(tmp_path):
     )
     server = Gunicorn(env, tmp_path, command=[str(ROOT / "deploy/start-web")])
     try:
-        server.wait_until_up()
+        # migrate and collectstatic run first: 46 s of CPU on a loaded 2-core machine.
+        server.wait_until_up(timeout=240)
         status, headers, body = http(server.url + "/questions/", headers=PROXIED)
         assert status == 200
         assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
