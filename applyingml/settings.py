@@ -224,6 +224,8 @@ def database_config(url):
         # by itself when the database comes back after an outage.
         conn_health_checks=True,
     )
+    # Django's backend, but for how it reads the server's version (see there).
+    config["ENGINE"] = "applyingml.postgresql"
     # Fail fast when the server is unreachable: a reader gets the 503 page in
     # seconds rather than a hung worker.
     config.setdefault("OPTIONS", {})["connect_timeout"] = 5

@@ -16,9 +16,10 @@ import subprocess
 import sys
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 
 from interviews.models import Lesson
+from tests.factories import AnswerFactory, MentorFactory, PublishedInterviewFactory
 from tests.servers import (
     PROXIED,
     ROOT,
@@ -185,3 +186,30 @@ def test_behind_pgbouncer_in_transaction_pooling_the_limits_reach_no_other_clien
     assert not [r for r in records if r["level"] == "ERROR"], "a timeout is not a bug"
     [timed_out] = [r for r in records if "statement timeout" in r["message"]]
     assert timed_out["level"] == "WARNING" and timed_out["path"] == "/slow/1/"
+
+
+def test_a_new_worker_whose_first_query_needs_the_server_version_serves_the_page(
+    client, transactional_db, questions
+):
+    """A gunicorn worker's first request: no connection yet, the server's
+    version not yet known, contrib.postgres's type lookup not yet run. The
+    answer page compiles a JSON query before it connects, and Django learns
+    the version on a connection of its own; that connection must stay the
+    request's, not be closed under it (the load test's 503 in CI)."""
+    from django.contrib.postgres.signals import get_citext_oids, get_hstore_oids
+
+    answer = AnswerFactory(
+        interview=PublishedInterviewFactory(mentor=MentorFactory(name="Ada Example")),
+        question=questions[0],
+    )
+    default = connections["default"]
+    default.close()
+    default.__dict__.pop("pg_version", None)
+    for name in [name for name in vars(default.features) if name.startswith("is_postgresql")]:
+        delattr(default.features, name)
+    get_hstore_oids.cache_clear()
+    get_citext_oids.cache_clear()
+
+    response = client.get(answer.get_absolute_url())
+
+    assert response.status_code == 200

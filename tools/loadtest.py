@@ -616,10 +616,14 @@ class Server(Gunicorn):
         return super().start()
 
     def error_lines(self):
+        """The server's errors, and its reason for each 503 page (logged as a
+        warning: an outage is not a bug on the page, but the run failed on it)."""
         return [
             line
             for line in self.log_path.read_text(errors="replace").splitlines()
-            if '"level": "ERROR"' in line or '"level": "CRITICAL"' in line
+            if '"level": "ERROR"' in line
+            or '"level": "CRITICAL"' in line
+            or ('"level": "WARNING"' in line and "unavailable" in line)
         ]
 
 
@@ -704,9 +708,7 @@ def main(argv=None):
             elapsed = time.monotonic() - started
             problems = [problem for s in scenarios for problem in s.verify()]
             if server:
-                problems += [
-                    f"server logged an error: {line[:300]}" for line in server.error_lines()[:5]
-                ]
+                problems += [f"server logged: {line[:600]}" for line in server.error_lines()[:5]]
         finally:
             if server:
                 server.__exit__(None, None, None)
