@@ -12,6 +12,9 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 TIERS = 3
+# The tier sizes of this migration (0023 changed them and added a tier): the
+# entries filed here must fit the partitions created here.
+TIER_SIZES = (16_000, 48_000)
 
 CREATE = [
     """
@@ -99,9 +102,9 @@ DROP = [
 
 
 def fill(apps, schema_editor):
-    # The tiers' rule is the real module's (boundaries first, so each entry
-    # is written once, into its tier).
-    from interviews.models.searching import TIER_OF, TIER_SIZES, set_boundaries
+    # The tiers' rule is the real module's, with this migration's sizes
+    # (boundaries first, so each entry is written once, into its tier).
+    from interviews.models.searching import TIER_OF, set_boundaries
 
     published = "SELECT published_at FROM interviews_answer WHERE published_at IS NOT NULL"
     with schema_editor.connection.cursor() as cursor:
