@@ -4,6 +4,7 @@ configuration, and (with `pytest --slow`) the short rehearsal itself.
 The full rehearsal (six phases of 30 s, 16 connections) is `make topology`;
 even the short one takes a couple of minutes, so it runs only when asked."""
 
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -141,8 +142,13 @@ def test_haproxy_sets_the_tls_proxys_headers_and_checks_readiness(tmp_path):
     assert "option forwardfor" in config
     assert "option httpchk GET /readyz" in config
     assert "server web1 127.0.0.1:8001 check" in config and "server web2" in config
-    # Only what is safe to repeat is sent again to the other replica.
-    assert "disable-l7-retry unless METH_GET || METH_HEAD" in config
+    # Only what is safe to repeat is sent again to the other replica: reads,
+    # and the mentor's autosave and preview (the whole form each time).
+    retry = next(line for line in config.splitlines() if "disable-l7-retry" in line)
+    assert "unless METH_GET || METH_HEAD ||" in retry
+    pattern = re.compile(stackparts.REPEATABLE_POSTS)
+    assert pattern.match("/submit/abc123/autosave/") and pattern.match("/submit/abc123/preview/")
+    assert not pattern.match("/submit/abc123/") and not pattern.match("/admin/interviews/")
 
 
 def test_the_report_goes_between_its_markers_in_deploy_md():

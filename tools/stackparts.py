@@ -191,6 +191,10 @@ class Redis(Part):
         return next((p for p in output.stdout.split() if p.startswith("v=")), "v=?")[2:]
 
 
+# The mentor's form's background requests: each sends the whole form.
+REPEATABLE_POSTS = r"^/submit/[^/]+/(autosave|preview)/$"
+
+
 class HAProxy(Part):
     """The load balancer in front of the web replicas, as a TLS proxy would be.
 
@@ -199,8 +203,10 @@ class HAProxy(Part):
     Health checks ask /readyz every second; three failures take a replica
     out, two successes bring it back. A request that could not reach a
     replica (refused, reset before an answer) goes to the other one: always
-    for reads, which are safe to repeat, and for POSTs only when the
-    connection failed before anything was sent.
+    for reads and for a mentor's autosave and preview, which are safe to
+    repeat (an autosave carries the whole draft, so saving it twice changes
+    nothing), and for other POSTs only when the connection failed before
+    anything was sent.
     """
 
     name = "haproxy"
@@ -251,7 +257,7 @@ class HAProxy(Part):
                     # connection gunicorn closes as HAProxy reuses it would fail a POST.
                     "    option http-server-close",
                     # Only what is safe to repeat is sent again once a replica had it.
-                    "    http-request disable-l7-retry unless METH_GET || METH_HEAD",
+                    f"    http-request disable-l7-retry unless METH_GET || METH_HEAD || {{ path_reg '{REPEATABLE_POSTS}' }}",
                     *servers,
                     "",
                 ]
